@@ -1,0 +1,52 @@
+#pragma once
+// Toggle-based switching energy of a multiplier's gate netlist.
+//
+// The netlist is simulated zero-delay, 64 operations at a time (one bit lane
+// per operation); every gate output that changes between two consecutive
+// operations counts one toggle, weighted by the technology model's energy for
+// that gate type and fan-out. Glitches are not counted (zero delay).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace alwann::rtl {
+
+class GateNetlist;
+class TechModel;
+
+class ToggleSimulator {
+ public:
+  ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, std::shared_ptr<const TechModel> tech);
+  ~ToggleSimulator();
+
+  // Appends n operations (a[i] on port A = weight, b[i] on port B = activation)
+  // to the stream; the first operation of the whole stream toggles against
+  // the all-zero state.
+  void feed(const std::uint8_t* a, const std::uint8_t* b, std::size_t n);
+  void reset();
+
+  std::uint64_t operations() const { return ops_; }
+  double energy_fj() const;         // total over the stream so far
+  double energy_per_op_fj() const;  // energy_fj() / operations()
+  std::uint64_t total_toggles() const;
+  const std::vector<std::uint64_t>& toggles_per_signal() const { return toggles_; }
+
+ private:
+  void flush();
+  std::shared_ptr<const GateNetlist> netlist_;
+  std::shared_ptr<const TechModel> tech_;
+  std::vector<std::uint64_t> values_;   // current 64-lane word per signal
+  std::vector<std::uint8_t> last_bit_;  // each signal's value after the previous word
+  std::vector<std::uint64_t> toggles_;  // per signal
+  std::vector<std::uint8_t> pend_a_, pend_b_;
+  std::uint64_t ops_ = 0;
+};
+
+// Energy per operation (fJ) of uniformly random operand pairs (seeded).
+double uniform_random_energy_fj(std::shared_ptr<const GateNetlist> netlist,
+                                std::shared_ptr<const TechModel> tech, std::size_t operations,
+                                std::uint64_t seed = 1);
+
+}  // namespace alwann::rtl
