@@ -1,0 +1,54 @@
+#pragma once
+// The operand matrix of a convolution: the "columns" layout, K x M row-major
+// (xt[k*M + m]), k = (c, ky, kx) within one group (the ONNX weight order, so
+// weight row n of the group pairs with column m of this matrix), m = output
+// pixel oy*OW + ox. Taps in the padding take `pad_value` (0.0 for float, the
+// activation zero point for quantised codes; reference §2).
+//
+// The same order is the operand stream of a weight-stationary array: row k of
+// the matrix is what PE row k sees over time (reference §5).
+#include <cstdint>
+#include <vector>
+
+#include "nn/Layer.hpp"
+
+namespace alwann::nn {
+
+template <typename T>
+void im2col_columns(const Layer& l, const T* input, int group, T pad_value, T* xt) {
+  const int H = l.input_shape[1], W = l.input_shape[2];
+  const int OH = l.output_shape[1], OW = l.output_shape[2];
+  const int cin_per_group = l.in_channels / l.groups;
+  const int M = OH * OW;
+  std::int64_t row = 0;
+  for (int c = 0; c < cin_per_group; ++c) {
+    const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * H * W;
+    for (int ky = 0; ky < l.kernel_h; ++ky)
+      for (int kx = 0; kx < l.kernel_w; ++kx, ++row) {
+        T* out = xt + row * M;
+        for (int oy = 0; oy < OH; ++oy) {
+          const int iy = oy * l.stride_h + ky * l.dilation_h - l.pad_top;
+          T* o = out + oy * OW;
+          if (iy < 0 || iy >= H) {
+            for (int ox = 0; ox < OW; ++ox) o[ox] = pad_value;
+            continue;
+          }
+          const T* src = plane + static_cast<std::int64_t>(iy) * W;
+          for (int ox = 0; ox < OW; ++ox) {
+            const int ix = ox * l.stride_w + kx * l.dilation_w - l.pad_left;
+            o[ox] = (ix < 0 || ix >= W) ? pad_value : src[ix];
+          }
+        }
+      }
+  }
+}
+
+// Convenience: the whole K x M matrix of one group as a new vector.
+template <typename T>
+std::vector<T> im2col_columns(const Layer& l, const T* input, int group, T pad_value) {
+  std::vector<T> xt(static_cast<size_t>(l.gemm_k) * l.gemm_m);
+  im2col_columns(l, input, group, pad_value, xt.data());
+  return xt;
+}
+
+}  // namespace alwann::nn
