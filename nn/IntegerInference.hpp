@@ -1,0 +1,70 @@
+#pragma once
+// The bit-true integer inference engine. Every approximable layer computes
+// its products with a chosen multiplier (rtl::ProductTable: weight code on
+// port A, activation code on port B, reference §3) or exactly; the
+// zero-point cross terms, bias, requantisation, pooling, Add and Concat are
+// exact integer arithmetic (docs/nn.md). Deterministic: one image is one
+// independent computation, so any thread count gives the same codes.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "nn/Quantization.hpp"
+#include "nn/kernels/ApproxGemm.hpp"
+#include "rtl/ProductTable.hpp"
+
+namespace alwann::nn {
+
+using Codes = std::vector<std::uint8_t>;  // one tensor of one image, raw 8-bit codes
+using WeightRemap = std::array<std::uint8_t, 256>;
+WeightRemap identity_remap();
+
+// How one approximable layer multiplies.
+struct LayerMultiplier {
+  rtl::ProductTablePtr table;              // nullptr: exact products (the exact integer path)
+  WeightRemap weight_remap = identity_remap();  // weight update: the code stored for each quantised weight code
+};
+
+class IntegerEngine {
+ public:
+  // `multipliers` is indexed by layer id (missing entries and non-approximable
+  // layers are exact). A table's signedness must match the scheme.
+  IntegerEngine(QuantizedNetworkPtr q, std::vector<LayerMultiplier> multipliers = {},
+                KernelPath path = best_kernel_path());
+
+  // One image's input codes (QuantizedNetwork::quantize_input). Returns the
+  // output layer's codes; `activations`, if given, receives every layer's
+  // output codes by layer id (a layer's input codes are its predecessors'
+  // outputs). Thread-safe.
+  Codes run(const Codes& input, std::vector<Codes>* activations = nullptr) const;
+  // Index of the largest output code value (the first one on ties).
+  int classify(const Codes& input) const;
+
+  const QuantizedNetwork& quantized() const { return *q_; }
+  const QuantizedNetworkPtr& quantized_ptr() const { return q_; }
+  const LayerMultiplier& multiplier(int layer_id) const { return mult_.at(static_cast<size_t>(layer_id)); }
+  // The weight codes that drive port A in layer `layer_id` (quantised codes
+  // after the weight remap; layout of LayerWeights::weights).
+  const Codes& port_a_weights(int layer_id) const { return port_a_.at(static_cast<size_t>(layer_id)); }
+
+ private:
+  void conv(const Layer& l, const Codes& in, Codes& out) const;
+  void fully_connected(const Layer& l, const Codes& in, Codes& out) const;
+  void pool(const Layer& l, const Codes& in, Codes& out) const;
+  void add(const Layer& l, const Codes& a, const Codes& b, Codes& out) const;
+
+  QuantizedNetworkPtr q_;
+  std::vector<LayerMultiplier> mult_;
+  std::vector<Codes> port_a_;
+  std::vector<std::vector<PreparedGemm>> gemm_;  // [layer][group]
+};
+
+// Histogram of the activation codes that reach port B of each approximable
+// layer (the im2col operand stream, padding taps included) over `inputs`,
+// computed with exact products. Indexed by layer id; code bytes as index.
+using CodeHistogram = std::array<std::uint64_t, 256>;
+std::vector<CodeHistogram> activation_histograms(const IntegerEngine& exact_engine,
+                                                 const std::vector<Codes>& inputs, int threads);
+
+}  // namespace alwann::nn

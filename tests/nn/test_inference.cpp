@@ -1,0 +1,125 @@
+// The integer engine: exact table path == exact integer path bit for bit,
+// approximate products come from the table with the weight on port A, and the
+// per-layer codes are exposed.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "nn/Im2col.hpp"
+#include "nn/IntegerInference.hpp"
+#include "nn/ParallelFor.hpp"
+#include "nn_test_support.hpp"
+
+using namespace alwann;
+using namespace alwann::nn;
+using nn_test::fixture;
+
+namespace {
+
+rtl::ProductTablePtr random_table(bool is_signed, unsigned seed) {
+  // Exact products plus noise: asymmetric in (w, x), so swapped ports would show.
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> noise(-300, 300);
+  std::vector<std::uint16_t> d(65536);
+  const auto exact = rtl::ProductTable::exact(is_signed);
+  for (int w = 0; w < 256; ++w)
+    for (int x = 0; x < 256; ++x) {
+      int v = exact.value(static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(x)) + noise(rng);
+      if (!is_signed) v = std::clamp(v, 0, 65535);
+      d[static_cast<size_t>(w * 256 + x)] = static_cast<std::uint16_t>(v);
+    }
+  return std::make_shared<const rtl::ProductTable>("random", is_signed, d);
+}
+
+std::vector<LayerMultiplier> uniform(const Network& net, rtl::ProductTablePtr t) {
+  std::vector<LayerMultiplier> m(net.layers().size());
+  for (int id : net.approximable_layers()) m[static_cast<size_t>(id)].table = t;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("the exact multiplier through the table path equals the exact integer path", "[inference]") {
+  auto net = load_onnx(fixture("ops_all.onnx"));
+  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
+    INFO(to_string(s));
+    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 32, 4));
+    const bool sgn = s == Scheme::Int8Symmetric;
+    for (KernelPath path : {KernelPath::Portable, best_kernel_path()}) {
+      IntegerEngine exact(q, {}, path);
+      IntegerEngine table(q, uniform(*net, std::make_shared<const rtl::ProductTable>(rtl::ProductTable::exact(sgn))), path);
+      for (const auto& x : nn_test::random_inputs(*net, 8, 5)) {
+        std::vector<Codes> a, b;
+        exact.run(q->quantize_input(x), &a);
+        table.run(q->quantize_input(x), &b);
+        CHECK(a == b);
+      }
+    }
+  }
+}
+
+TEST_CASE("approximate products come from the table, weight on port A", "[inference]") {
+  auto net = load_onnx(fixture("ops_all.onnx"));
+  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
+    INFO(to_string(s));
+    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 32, 6));
+    auto table = random_table(s == Scheme::Int8Symmetric, 9);
+    IntegerEngine e(q, uniform(*net, table));
+    std::vector<Codes> act;
+    e.run(q->quantize_input(nn_test::random_inputs(*net, 1, 7)[0]), &act);
+    // Recompute every conv output code from its input codes with the documented formula.
+    for (int id : net->approximable_layers()) {
+      const Layer& l = net->layer(id);
+      const QuantizedLayer& ql = q->layer(id);
+      const QuantParams in = q->layer(l.predecessors[0]).output;
+      const Codes& x = act[static_cast<size_t>(l.predecessors[0])];
+      const Codes& w = e.port_a_weights(id);
+      CHECK(w == ql.weight_codes);  // no weight update
+      for (int g = 0; g < l.groups; ++g) {
+        const auto xt = im2col_columns(l, x.data(), g, static_cast<std::uint8_t>(in.zero_point & 0xff));
+        for (int n = 0; n < l.gemm_n; ++n) {
+          const int oc = g * l.gemm_n + n;
+          for (int m = 0; m < l.gemm_m; ++m) {
+            std::int64_t acc = ql.bias[static_cast<size_t>(oc)];
+            for (int k = 0; k < l.gemm_k; ++k) {
+              const std::uint8_t wc = w[static_cast<size_t>(oc) * l.gemm_k + k];
+              const std::uint8_t xc = xt[static_cast<size_t>(k) * l.gemm_m + m];
+              acc += table->value(wc, xc) - q->value(xc) * ql.weight_zero_point - q->value(wc) * in.zero_point +
+                     in.zero_point * ql.weight_zero_point;
+            }
+            const int y = std::clamp(ql.output.zero_point + apply_multiplier(static_cast<std::int32_t>(acc), ql.requant[static_cast<size_t>(oc)]),
+                                     ql.out_min, ql.out_max);
+            REQUIRE(act[static_cast<size_t>(id)][static_cast<size_t>(oc) * l.gemm_m + m] == static_cast<std::uint8_t>(y & 0xff));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("integer inference is identical for any thread count", "[inference]") {
+  auto net = load_onnx(fixture("ops_all.onnx"));
+  auto q = nn_test::quantize_fixture(net, Scheme::TfUint8, nn_test::random_inputs(*net, 32, 8));
+  IntegerEngine e(q, uniform(*net, random_table(false, 3)));
+  const auto xs = nn_test::random_inputs(*net, 24, 9);
+  auto outputs = [&](int threads) {
+    std::vector<Codes> out(xs.size());
+    parallel_for(xs.size(), threads, [&](size_t i, int) { out[i] = e.run(q->quantize_input(xs[i])); });
+    return out;
+  };
+  CHECK(outputs(1) == outputs(4));
+  const auto h1 = activation_histograms(IntegerEngine(q), {q->quantize_input(xs[0]), q->quantize_input(xs[1])}, 1);
+  const auto h2 = activation_histograms(IntegerEngine(q), {q->quantize_input(xs[0]), q->quantize_input(xs[1])}, 2);
+  CHECK(h1 == h2);
+  const Layer& conv1 = *net->find("conv1");
+  std::uint64_t total = 0;
+  for (auto c : h1[static_cast<size_t>(conv1.id)]) total += c;
+  CHECK(total == 2u * static_cast<std::uint64_t>(conv1.macs / conv1.out_channels));  // every tap of the operand stream
+}
+
+TEST_CASE("a multiplier of the wrong signedness is rejected", "[inference][errors]") {
+  auto net = load_onnx(fixture("ops_all.onnx"));
+  auto q = nn_test::quantize_fixture(net, Scheme::TfUint8, nn_test::random_inputs(*net, 4, 8));
+  CHECK_THAT(nn_test::error_of([&] { IntegerEngine(q, uniform(*net, random_table(true, 1))); }),
+             Catch::Contains("conv1") && Catch::Contains("needs unsigned"));
+}
