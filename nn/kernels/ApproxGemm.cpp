@@ -1,0 +1,133 @@
+// Kernel path selection, weight preparation and dispatch for PreparedGemm.
+#include "nn/kernels/ApproxGemm.hpp"
+
+#include <cstdlib>
+#include <vector>
+
+#include "common/Error.hpp"
+#include "nn/kernels/GemmImpl.hpp"
+
+namespace alwann::nn {
+
+bool cpu_has_avx512_kernels() {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vnni");
+  return has;
+#else
+  return false;
+#endif
+}
+
+KernelPath parse_kernel_path(const std::string& name) {
+  if (name == "portable") return KernelPath::Portable;
+  if (name == "avx512") return KernelPath::Avx512;
+  throw Error("ALWANN_KERNEL: unknown kernel path '" + name + "' (expected portable or avx512)");
+}
+
+const char* to_string(KernelPath path) { return path == KernelPath::Avx512 ? "avx512" : "portable"; }
+
+KernelPath best_kernel_path() {
+  // Read on every call (cheap) so tests and users can switch paths at run time.
+  if (const char* env = std::getenv("ALWANN_KERNEL"); env && *env) {
+    const KernelPath path = parse_kernel_path(env);
+    if (path == KernelPath::Avx512 && !cpu_has_avx512_kernels())
+      throw Error("ALWANN_KERNEL=avx512: this CPU lacks AVX-512 F/BW/VL/DQ/VBMI/VNNI");
+    return path;
+  }
+  return cpu_has_avx512_kernels() ? KernelPath::Avx512 : KernelPath::Portable;
+}
+
+namespace {
+
+void check_shape(const char* what, int N, int K) {
+  if (N < 0 || K < 0 || K > kMaxGemmK)
+    throw Error(std::string(what) + ": bad GEMM shape N=" + std::to_string(N) + " K=" + std::to_string(K) +
+                " (need N, K >= 0 and K <= " + std::to_string(kMaxGemmK) + ")");
+}
+
+void check_path(KernelPath path) {
+  // Guards the rule that *_avx512.cpp code only runs after a CPU check.
+  if (path == KernelPath::Avx512 && !cpu_has_avx512_kernels())
+    throw Error("AVX-512 kernel requested on a CPU without AVX-512 F/BW/VL/DQ/VBMI/VNNI");
+}
+
+std::shared_ptr<PreparedGemm::Impl> make_exact(bool is_signed, const std::uint8_t* w, int N, int K,
+                                               KernelPath path) {
+  auto p = std::make_shared<PreparedGemm::Impl>();
+  p->N = N;
+  p->K = K;
+  p->path = path;
+  p->is_signed = is_signed;
+  p->exact = true;
+  p->w.assign(w, w + static_cast<std::size_t>(N) * K);
+  if (path == KernelPath::Avx512) kernels::prepare_exact_packed(*p);
+  return p;
+}
+
+}  // namespace
+
+PreparedGemm PreparedGemm::approx(const rtl::ProductTable& table, const std::uint8_t* w, int N, int K,
+                                  KernelPath path) {
+  check_shape("approx GEMM", N, K);
+  check_path(path);
+  if (table.is_exact()) return PreparedGemm(make_exact(table.is_signed(), w, N, K, path));
+  auto p = std::make_shared<Impl>();
+  p->N = N;
+  p->K = K;
+  p->path = path;
+  p->is_signed = table.is_signed();
+  p->w.assign(w, w + static_cast<std::size_t>(N) * K);
+  if (path == KernelPath::Avx512)
+    kernels::prepare_planes(table, *p);
+  else
+    p->table = table.data();
+  return PreparedGemm(std::move(p));
+}
+
+PreparedGemm PreparedGemm::exact(bool is_signed, const std::uint8_t* w, int N, int K, KernelPath path) {
+  check_shape("exact GEMM", N, K);
+  check_path(path);
+  return PreparedGemm(make_exact(is_signed, w, N, K, path));
+}
+
+int PreparedGemm::N() const { return impl_->N; }
+int PreparedGemm::K() const { return impl_->K; }
+KernelPath PreparedGemm::path() const { return impl_->path; }
+
+void PreparedGemm::run(const std::uint8_t* x, int M, std::int32_t* c) const {
+  const Impl& p = *impl_;
+  if (M < 0) throw Error("GEMM: negative M");
+  if (p.exact) {
+    (p.path == KernelPath::Avx512 ? kernels::exact_avx512 : kernels::exact_portable)(p, x, M, c);
+    return;
+  }
+  std::vector<std::uint8_t> xt(static_cast<std::size_t>(M) * p.K);
+  kernels::transpose_bytes(x, M, p.K, xt.data());
+  run_xt(xt.data(), M, c);
+}
+
+void PreparedGemm::run_xt(const std::uint8_t* xt, int M, std::int32_t* c) const {
+  const Impl& p = *impl_;
+  if (M < 0) throw Error("GEMM: negative M");
+  if (p.exact) {
+    std::vector<std::uint8_t> x(static_cast<std::size_t>(M) * p.K);
+    kernels::transpose_bytes(xt, p.K, M, x.data());
+    run(x.data(), M, c);
+    return;
+  }
+  (p.path == KernelPath::Avx512 ? kernels::approx_xt_avx512 : kernels::approx_xt_portable)(p, xt, M, c);
+}
+
+void approx_gemm(const rtl::ProductTable& table, const std::uint8_t* w, const std::uint8_t* x, int M, int N,
+                 int K, std::int32_t* c, KernelPath path) {
+  PreparedGemm::approx(table, w, N, K, path).run(x, M, c);
+}
+
+void exact_gemm(bool is_signed, const std::uint8_t* w, const std::uint8_t* x, int M, int N, int K,
+                std::int32_t* c, KernelPath path) {
+  PreparedGemm::exact(is_signed, w, N, K, path).run(x, M, c);
+}
+
+}  // namespace alwann::nn

@@ -1,0 +1,114 @@
+// AVX-512 approximate GEMM: byte-plane table lookups with vpermi2b.
+// Compiled with -mavx512{f,bw,vl,dq,vbmi,vnni}; PreparedGemm only calls it
+// after cpu_has_avx512_kernels().
+//
+// For one output channel n and reduction index k the weight code is fixed,
+// so its 256 products are loaded once as two byte planes (low bytes, high
+// bytes; 4 zmm each) and 64 output pixels' activation codes xt[k*M + m..m+63]
+// are looked up at once: two vpermi2b per plane (codes 0..127 and 128..255)
+// and a blend on the code's top bit.
+//
+// Bit-exact accumulation: each plane is added into 16-bit lanes as is
+// (lane i = byte 2i + 256 * byte 2i+1, i.e. pixels 2i and 2i+1 share a lane)
+// and also shifted right by 8 (the odd pixel alone). After at most 256 steps
+// (256 * 255 < 2^16) the even pixel's sum is lane - 256 * odd lane, exactly,
+// and both are widened into 32-bit totals. High bytes of signed products are
+// stored with the sign bit flipped (h + 128, see prepare_planes), so every
+// plane is unsigned; 256 * 128 * K comes off at the end.
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "nn/kernels/GemmImpl.hpp"
+
+namespace alwann::nn::kernels {
+namespace {
+
+constexpr int kLanes = 64;          // pixels per zmm of activation codes
+constexpr int kStepsPerFlush = 256;  // 16-bit plane sums stay exact this long
+constexpr int kMaxChunks = 4;       // zmm chunks of pixels held in registers
+
+inline __m512i lookup(__m512i t0, __m512i t1, __m512i t2, __m512i t3, __m512i x, __mmask64 top) {
+  // vpermi2b uses index bits 0..6; bit 7 picks the upper half of the row.
+  return _mm512_mask_blend_epi8(top, _mm512_permutex2var_epi8(t0, x, t1), _mm512_permutex2var_epi8(t2, x, t3));
+}
+
+// Adds the exact sums of C*64 pixels starting at m0 into tot[0..C*64).
+template <int C>
+void pixel_block(const std::uint8_t* planes, const std::uint8_t* wrow, const std::uint8_t* xt, int M, int m0,
+                 int K, std::uint32_t* tot) {
+  __mmask64 lanes[C];
+  for (int c = 0; c < C; ++c) {
+    const int left = M - m0 - c * kLanes;
+    lanes[c] = left >= kLanes ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+  }
+  for (int kb = 0; kb < K; kb += kStepsPerFlush) {
+    const int ke = std::min(K, kb + kStepsPerFlush);
+    __m512i lo_pair[C], lo_odd[C], hi_pair[C], hi_odd[C];
+    for (int c = 0; c < C; ++c) lo_pair[c] = lo_odd[c] = hi_pair[c] = hi_odd[c] = _mm512_setzero_si512();
+    for (int k = kb; k < ke; ++k) {
+      const std::uint8_t* row = planes + wrow[k] * kPlaneRowBytes;
+      const __m512i l0 = _mm512_load_si512(row), l1 = _mm512_load_si512(row + 64);
+      const __m512i l2 = _mm512_load_si512(row + 128), l3 = _mm512_load_si512(row + 192);
+      const __m512i h0 = _mm512_load_si512(row + 256), h1 = _mm512_load_si512(row + 320);
+      const __m512i h2 = _mm512_load_si512(row + 384), h3 = _mm512_load_si512(row + 448);
+      const std::uint8_t* xk = xt + static_cast<std::size_t>(k) * M + m0;
+      for (int c = 0; c < C; ++c) {
+        // Masked load: the tail chunk never reads past the row (or the buffer).
+        const __m512i x = _mm512_maskz_loadu_epi8(lanes[c], xk + c * kLanes);
+        const __mmask64 top = _mm512_movepi8_mask(x);
+        const __m512i lo = lookup(l0, l1, l2, l3, x, top);
+        const __m512i hi = lookup(h0, h1, h2, h3, x, top);
+        lo_pair[c] = _mm512_add_epi16(lo_pair[c], lo);
+        lo_odd[c] = _mm512_add_epi16(lo_odd[c], _mm512_srli_epi16(lo, 8));
+        hi_pair[c] = _mm512_add_epi16(hi_pair[c], hi);
+        hi_odd[c] = _mm512_add_epi16(hi_odd[c], _mm512_srli_epi16(hi, 8));
+      }
+    }
+    for (int c = 0; c < C; ++c) {
+      alignas(64) std::uint16_t lp[32], lodd[32], hp[32], hodd[32];
+      _mm512_store_si512(lp, lo_pair[c]);
+      _mm512_store_si512(lodd, lo_odd[c]);
+      _mm512_store_si512(hp, hi_pair[c]);
+      _mm512_store_si512(hodd, hi_odd[c]);
+      std::uint32_t* t = tot + c * kLanes;
+      for (int i = 0; i < 32; ++i) {
+        const std::uint32_t lo_even = static_cast<std::uint16_t>(lp[i] - (lodd[i] << 8));
+        const std::uint32_t hi_even = static_cast<std::uint16_t>(hp[i] - (hodd[i] << 8));
+        t[2 * i] += (hi_even << 8) + lo_even;
+        t[2 * i + 1] += (std::uint32_t{hodd[i]} << 8) + lodd[i];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void approx_xt_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+  const int N = p.N, K = p.K;
+  const std::uint32_t bias = p.is_signed ? 32768u * static_cast<std::uint32_t>(K) : 0u;
+  const int chunks = (M + kLanes - 1) / kLanes;
+  alignas(64) std::uint32_t tot[kMaxChunks * kLanes];
+  for (int n = 0; n < N; ++n) {
+    const std::uint8_t* wrow = p.w.data() + static_cast<std::size_t>(n) * K;
+    for (int c0 = 0; c0 < chunks;) {
+      // Spread the chunks evenly over blocks of at most kMaxChunks.
+      const int blocks_left = (chunks - c0 + kMaxChunks - 1) / kMaxChunks;
+      const int C = (chunks - c0 + blocks_left - 1) / blocks_left;
+      const int m0 = c0 * kLanes;
+      std::fill(tot, tot + C * kLanes, 0u);
+      switch (C) {
+        case 1: pixel_block<1>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        case 2: pixel_block<2>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        case 3: pixel_block<3>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        default: pixel_block<4>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+      }
+      const int len = std::min(M - m0, C * kLanes);
+      for (int m = 0; m < len; ++m)
+        c[static_cast<std::size_t>(m0 + m) * N + n] = static_cast<std::int32_t>(tot[m] - bias);
+      c0 += C;
+    }
+  }
+}
+
+}  // namespace alwann::nn::kernels

@@ -1,0 +1,238 @@
+// Bit-exactness of the GEMM kernels (nn/kernels) against a naive table loop,
+// on both kernel paths, plus kernel path selection.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "common/Error.hpp"
+#include "nn/kernels/ApproxGemm.hpp"
+
+using alwann::nn::KernelPath;
+using alwann::rtl::ProductTable;
+
+namespace {
+
+std::vector<std::uint8_t> random_codes(std::size_t n, std::mt19937& rng) {
+  std::uniform_int_distribution<int> d(0, 255);
+  std::vector<std::uint8_t> v(n);
+  for (auto& b : v) b = static_cast<std::uint8_t>(d(rng));
+  return v;
+}
+
+ProductTable random_table(bool is_signed, std::mt19937& rng) {
+  std::uniform_int_distribution<int> d(0, 65535);
+  std::vector<std::uint16_t> raw(ProductTable::kEntries);
+  for (auto& r : raw) r = static_cast<std::uint16_t>(d(rng));
+  return ProductTable(is_signed ? "random_s" : "random_u", is_signed, std::move(raw));
+}
+
+ProductTable constant_table(bool is_signed, std::uint16_t raw) {
+  return ProductTable("const", is_signed, std::vector<std::uint16_t>(ProductTable::kEntries, raw));
+}
+
+// The definition: c[m*N + n] = sum_k table.value(w[n*K + k], x[m*K + k]).
+std::vector<std::int32_t> naive(const ProductTable& t, const std::vector<std::uint8_t>& w,
+                                const std::vector<std::uint8_t>& x, int M, int N, int K) {
+  std::vector<std::int32_t> c(static_cast<std::size_t>(M) * N);
+  for (int m = 0; m < M; ++m)
+    for (int n = 0; n < N; ++n) {
+      std::int64_t s = 0;
+      for (int k = 0; k < K; ++k) s += t.value(w[static_cast<std::size_t>(n) * K + k], x[static_cast<std::size_t>(m) * K + k]);
+      c[static_cast<std::size_t>(m) * N + n] = static_cast<std::int32_t>(s);
+    }
+  return c;
+}
+
+std::vector<KernelPath> available_paths() {
+  std::vector<KernelPath> paths{KernelPath::Portable};
+  if (alwann::nn::cpu_has_avx512_kernels())
+    paths.push_back(KernelPath::Avx512);
+  else
+    WARN("CPU lacks AVX-512 VBMI/VNNI: only the portable path is tested");
+  return paths;
+}
+
+struct Shape {
+  int M, N, K;
+};
+// Tails of every kind: M around multiples of 64 (the AVX-512 lane count) and
+// of 4 x 64 (its register block), N around 16, K = 1, K around 4 and the
+// 256-step flush, 1x1-like (K = C) and 3x3-like (K = 9 C) reductions.
+const std::vector<Shape> kShapes = {
+    {1, 1, 1},    {1, 1, 9},    {3, 5, 7},     {63, 17, 9},   {64, 16, 144}, {65, 3, 27},
+    {200, 33, 1}, {130, 10, 300}, {257, 2, 513}, {49, 64, 576}, {196, 32, 288}, {784, 16, 27},
+    {31, 7, 256}, {97, 5, 255}, {320, 4, 64},  {513, 3, 257}, {7, 19, 3},    {1, 40, 1000}};
+
+class EnvGuard {
+ public:
+  explicit EnvGuard(const char* value) {
+    if (const char* old = std::getenv("ALWANN_KERNEL")) had_ = true, old_ = old;
+    if (value)
+      setenv("ALWANN_KERNEL", value, 1);
+    else
+      unsetenv("ALWANN_KERNEL");
+  }
+  ~EnvGuard() {
+    if (had_)
+      setenv("ALWANN_KERNEL", old_.c_str(), 1);
+    else
+      unsetenv("ALWANN_KERNEL");
+  }
+
+ private:
+  bool had_ = false;
+  std::string old_;
+};
+
+}  // namespace
+
+TEST_CASE("approx_gemm matches the naive table loop bit for bit on every path", "[kernels]") {
+  std::mt19937 rng(12345);
+  for (bool is_signed : {false, true}) {
+    const ProductTable table = random_table(is_signed, rng);
+    for (const Shape& s : kShapes) {
+      const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
+      const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
+      const auto want = naive(table, w, x, s.M, s.N, s.K);
+      for (KernelPath path : available_paths()) {
+        INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K
+                       << " path=" << alwann::nn::to_string(path));
+        std::vector<std::int32_t> c(want.size(), -7);
+        alwann::nn::approx_gemm(table, w.data(), x.data(), s.M, s.N, s.K, c.data(), path);
+        REQUIRE(c == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("PreparedGemm run and run_xt give the same sums", "[kernels]") {
+  std::mt19937 rng(7);
+  const int M = 150, N = 9, K = 75;
+  for (bool is_signed : {false, true}) {
+    const ProductTable table = random_table(is_signed, rng);
+    const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
+    std::vector<std::uint8_t> xt(M * K);
+    for (int m = 0; m < M; ++m)
+      for (int k = 0; k < K; ++k) xt[k * M + m] = x[m * K + k];
+    const auto want = naive(table, w, x, M, N, K);
+    for (KernelPath path : available_paths()) {
+      for (bool exact : {false, true}) {
+        const auto g = exact ? alwann::nn::PreparedGemm::exact(is_signed, w.data(), N, K, path)
+                             : alwann::nn::PreparedGemm::approx(table, w.data(), N, K, path);
+        const auto ref = exact ? naive(ProductTable::exact(is_signed), w, x, M, N, K) : want;
+        std::vector<std::int32_t> a(M * N), b(M * N);
+        g.run(x.data(), M, a.data());
+        g.run_xt(xt.data(), M, b.data());
+        CHECK(g.N() == N);
+        CHECK(g.K() == K);
+        CHECK(g.path() == path);
+        CHECK(a == ref);
+        CHECK(b == ref);
+      }
+    }
+  }
+}
+
+TEST_CASE("exact_gemm equals the naive loop over the exact table", "[kernels]") {
+  std::mt19937 rng(99);
+  for (bool is_signed : {false, true}) {
+    const ProductTable exact = ProductTable::exact(is_signed);
+    for (const Shape& s : kShapes) {
+      const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
+      const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
+      const auto want = naive(exact, w, x, s.M, s.N, s.K);
+      for (KernelPath path : available_paths()) {
+        INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K
+                       << " path=" << alwann::nn::to_string(path));
+        std::vector<std::int32_t> a(want.size()), b(want.size());
+        alwann::nn::exact_gemm(is_signed, w.data(), x.data(), s.M, s.N, s.K, a.data(), path);
+        alwann::nn::approx_gemm(exact, w.data(), x.data(), s.M, s.N, s.K, b.data(), path);
+        REQUIRE(a == want);
+        REQUIRE(b == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("sums stay exact at the extremes up to kMaxGemmK", "[kernels]") {
+  const int M = 70, N = 2, K = alwann::nn::kMaxGemmK;
+  std::mt19937 rng(3);
+  const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
+  struct Case {
+    bool is_signed;
+    std::uint16_t raw;
+    std::int32_t sum;
+  };
+  for (const Case& t : {Case{false, 0xFFFF, 65535 * K}, Case{true, 0x8000, -32768 * K},
+                        Case{true, 0x7FFF, 32767 * K}, Case{false, 0x0100, 256 * K}}) {
+    const ProductTable table = constant_table(t.is_signed, t.raw);
+    for (KernelPath path : available_paths()) {
+      INFO("raw=" << t.raw << " path=" << alwann::nn::to_string(path));
+      std::vector<std::int32_t> c(M * N);
+      alwann::nn::approx_gemm(table, w.data(), x.data(), M, N, K, c.data(), path);
+      REQUIRE(c == std::vector<std::int32_t>(M * N, t.sum));
+    }
+  }
+  // Exact extremes: 255 * 255 and (-128) * (-128) in every term.
+  std::vector<std::uint8_t> w255(N * K, 255), x255(M * K, 255), w80(N * K, 0x80), x80(M * K, 0x80);
+  for (KernelPath path : available_paths()) {
+    std::vector<std::int32_t> c(M * N);
+    alwann::nn::exact_gemm(false, w255.data(), x255.data(), M, N, K, c.data(), path);
+    CHECK(c == std::vector<std::int32_t>(M * N, 65025 * K));
+    alwann::nn::exact_gemm(true, w80.data(), x80.data(), M, N, K, c.data(), path);
+    CHECK(c == std::vector<std::int32_t>(M * N, 16384 * K));
+  }
+  const ProductTable table = constant_table(false, 1);
+  CHECK_THROWS_AS(alwann::nn::PreparedGemm::approx(table, w.data(), N, K + 1, KernelPath::Portable), alwann::Error);
+}
+
+TEST_CASE("empty shapes write nothing or zeros", "[kernels]") {
+  std::mt19937 rng(5);
+  const ProductTable table = random_table(true, rng);
+  const auto w = random_codes(64, rng), x = random_codes(64, rng);
+  for (KernelPath path : available_paths()) {
+    std::vector<std::int32_t> c(12, -1);
+    alwann::nn::approx_gemm(table, w.data(), x.data(), 3, 4, 0, c.data(), path);
+    CHECK(c == std::vector<std::int32_t>(12, 0));
+    alwann::nn::approx_gemm(table, w.data(), x.data(), 0, 4, 5, c.data(), path);
+    alwann::nn::approx_gemm(table, w.data(), x.data(), 3, 0, 5, c.data(), path);
+    CHECK(c == std::vector<std::int32_t>(12, 0));
+  }
+}
+
+TEST_CASE("kernel path: parsing and the ALWANN_KERNEL override", "[kernels]") {
+  using alwann::nn::best_kernel_path;
+  CHECK(alwann::nn::parse_kernel_path("portable") == KernelPath::Portable);
+  CHECK(alwann::nn::parse_kernel_path("avx512") == KernelPath::Avx512);
+  CHECK_THROWS_AS(alwann::nn::parse_kernel_path("AVX512"), alwann::Error);
+  CHECK_THROWS_AS(alwann::nn::parse_kernel_path("sse"), alwann::Error);
+  CHECK(std::string(alwann::nn::to_string(KernelPath::Avx512)) == "avx512");
+  const bool has = alwann::nn::cpu_has_avx512_kernels();
+  {
+    EnvGuard env(nullptr);
+    CHECK(best_kernel_path() == (has ? KernelPath::Avx512 : KernelPath::Portable));
+  }
+  {
+    EnvGuard env("portable");
+    CHECK(best_kernel_path() == KernelPath::Portable);
+  }
+  {
+    EnvGuard env("avx512");
+    if (has)
+      CHECK(best_kernel_path() == KernelPath::Avx512);
+    else
+      CHECK_THROWS_AS(best_kernel_path(), alwann::Error);
+  }
+  {
+    EnvGuard env("fast");
+    CHECK_THROWS_AS(best_kernel_path(), alwann::Error);
+  }
+  if (!has) {
+    // Forcing the AVX-512 kernel on this CPU must fail before running it.
+    const std::vector<std::uint8_t> w(4, 1);
+    CHECK_THROWS_AS(alwann::nn::PreparedGemm::exact(false, w.data(), 2, 2, KernelPath::Avx512), alwann::Error);
+  }
+}
