@@ -15,7 +15,9 @@
 // and both are widened into 32-bit totals. High bytes of signed products are
 // stored with the sign bit flipped (h + 128, see prepare_planes), so every
 // plane is unsigned; 256 * 128 * K comes off at the end.
+#ifndef ALWANN_AVX512_EMULATED  // tests/nn/test_kernels_avx512_emulated.cpp: scalar stand-ins
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 
@@ -35,7 +37,7 @@ inline __m512i lookup(__m512i t0, __m512i t1, __m512i t2, __m512i t3, __m512i x,
 
 // Adds the exact sums of C*64 pixels starting at m0 into tot[0..C*64).
 template <int C>
-void pixel_block(const std::uint8_t* planes, const std::uint8_t* wrow, const std::uint8_t* xt, int M, int m0,
+void approx_block(const std::uint8_t* planes, const std::uint8_t* wrow, const std::uint8_t* xt, int M, int m0,
                  int K, std::uint32_t* tot) {
   __mmask64 lanes[C];
   for (int c = 0; c < C; ++c) {
@@ -98,10 +100,10 @@ void approx_xt_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M
       const int m0 = c0 * kLanes;
       std::fill(tot, tot + C * kLanes, 0u);
       switch (C) {
-        case 1: pixel_block<1>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
-        case 2: pixel_block<2>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
-        case 3: pixel_block<3>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
-        default: pixel_block<4>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        case 1: approx_block<1>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        case 2: approx_block<2>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        case 3: approx_block<3>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        default: approx_block<4>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
       }
       const int len = std::min(M - m0, C * kLanes);
       for (int m = 0; m < len; ++m)

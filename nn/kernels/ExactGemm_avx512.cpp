@@ -7,8 +7,10 @@
 // channels x 4 k, and one broadcast 4-byte group of a pixel's activations
 // multiplies all 16. Operand signs: unsigned weights were stored as w - 128
 // and 128 * sum_k x is added back per pixel; signed activations are fed as
-// x + 128 and 128 * sum_k w is taken off per channel.
+// x + 128 and 128 * sum_k w (wsum128) is taken off per channel.
+#ifndef ALWANN_AVX512_EMULATED  // tests/nn/test_kernels_avx512_emulated.cpp: scalar stand-ins
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -22,7 +24,7 @@ namespace {
 constexpr int kPixelsPerBlock = 8;  // int32 accumulators: 8 pixels x 16 channels
 
 template <int MB>
-void pixel_block(const PreparedGemm::Impl& p, const std::uint8_t* xp, int kp, const std::int32_t* xsum, int m0,
+void exact_block(const PreparedGemm::Impl& p, const std::uint8_t* xp, int kp, const std::int32_t* xsum, int m0,
                  int n0, std::int32_t* c) {
   __m512i acc[MB];
   for (int i = 0; i < MB; ++i) acc[i] = _mm512_setzero_si512();
@@ -38,7 +40,7 @@ void pixel_block(const PreparedGemm::Impl& p, const std::uint8_t* xp, int kp, co
   }
   const int left = p.N - n0;
   const __mmask16 lanes = left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
-  const __m512i wcorr = _mm512_slli_epi32(_mm512_loadu_si512(p.wsum.data() + n0), 7);
+  const __m512i wcorr = _mm512_loadu_si512(p.wsum128.data() + n0);
   for (int i = 0; i < MB; ++i) {
     __m512i r = p.is_signed ? _mm512_sub_epi32(acc[i], wcorr)
                             : _mm512_add_epi32(acc[i], _mm512_set1_epi32(xsum[m0 + i] * 128));
@@ -68,8 +70,8 @@ void exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std
   for (int n0 = 0; n0 < p.N; n0 += 16) {
     int m0 = 0;
     for (; m0 + kPixelsPerBlock <= M; m0 += kPixelsPerBlock)
-      pixel_block<kPixelsPerBlock>(p, xp.data(), kp, xsum.data(), m0, n0, c);
-    for (; m0 < M; ++m0) pixel_block<1>(p, xp.data(), kp, xsum.data(), m0, n0, c);
+      exact_block<kPixelsPerBlock>(p, xp.data(), kp, xsum.data(), m0, n0, c);
+    for (; m0 < M; ++m0) exact_block<1>(p, xp.data(), kp, xsum.data(), m0, n0, c);
   }
 }
 

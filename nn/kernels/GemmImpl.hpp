@@ -52,11 +52,12 @@ struct PreparedGemm::Impl {
 
   // Exact, portable: the N x K codes (in `w`). Exact, AVX-512: weights packed
   // for vpdpbusd as [K/4 groups][n padded to 16][4 bytes], as int8 (unsigned
-  // weights are stored as w - 128); wsum[n] = sum_k w (int8 codes, signed only).
+  // weights are stored as w - 128); wsum128[n] = 128 * sum_k w (int8 codes,
+  // signed only; zero otherwise), padded to n_padded.
   kernels::AlignedBytes packed;
   int n_padded = 0;
   int k_groups = 0;
-  std::vector<std::int32_t> wsum;
+  std::vector<std::int32_t> wsum128;
 };
 
 namespace kernels {

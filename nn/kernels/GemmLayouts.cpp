@@ -26,7 +26,7 @@ void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p) {
 void prepare_exact_packed(PreparedGemm::Impl& p) {
   // vpdpbusd multiplies unsigned bytes by signed bytes, four k at a time.
   // Unsigned weights become w - 128 (the kernel adds 128 * sum_k x back);
-  // signed weights stay, and the kernel feeds x + 128 and subtracts 128 * wsum.
+  // signed weights stay, and the kernel feeds x + 128 and subtracts wsum128.
   p.n_padded = (p.N + 15) / 16 * 16;
   p.k_groups = (p.K + 3) / 4;
   p.packed = AlignedBytes(static_cast<std::size_t>(p.k_groups) * p.n_padded * 4);
@@ -36,11 +36,11 @@ void prepare_exact_packed(PreparedGemm::Impl& p) {
     for (int k = 0; k < p.K; ++k)
       dst[(static_cast<std::size_t>(k / 4) * p.n_padded + n) * 4 + k % 4] =
           p.w[static_cast<std::size_t>(n) * p.K + k] ^ flip;
-  p.wsum.assign(p.n_padded, 0);
+  p.wsum128.assign(p.n_padded, 0);
   if (p.is_signed)
     for (int n = 0; n < p.N; ++n)
       for (int k = 0; k < p.K; ++k)
-        p.wsum[n] += static_cast<std::int8_t>(p.w[static_cast<std::size_t>(n) * p.K + k]);
+        p.wsum128[n] += 128 * static_cast<std::int8_t>(p.w[static_cast<std::size_t>(n) * p.K + k]);
 }
 
 void transpose_bytes(const std::uint8_t* src, int rows, int cols, std::uint8_t* dst) {

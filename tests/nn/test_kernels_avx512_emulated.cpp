@@ -1,0 +1,231 @@
+// The AVX-512 kernels' logic (tail masks, byte planes, 16-bit flushes,
+// vpdpbusd sign handling) checked on any CPU: their sources are compiled here
+// against scalar stand-ins for the intrinsics they use, written from Intel's
+// definitions, and compared with the naive table loop. test_kernels.cpp runs
+// the real instructions where the CPU has them; development and CI hosts of
+// this project may not (AMD EPYC with AVX2 only at the time of writing).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "nn/kernels/GemmImpl.hpp"
+
+// ---- scalar stand-ins (only what the kernels use) ----
+struct alignas(64) __m512i {
+  std::uint8_t b[64];
+};
+using __mmask64 = std::uint64_t;
+using __mmask16 = std::uint16_t;
+
+namespace emu {
+template <typename T>
+T lane(const __m512i& v, int i) {
+  T t;
+  std::memcpy(&t, v.b + i * sizeof(T), sizeof(T));
+  return t;
+}
+template <typename T>
+void set_lane(__m512i& v, int i, T t) {
+  std::memcpy(v.b + i * sizeof(T), &t, sizeof(T));
+}
+inline bool aligned64(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; }
+}  // namespace emu
+
+inline __m512i _mm512_setzero_si512() { return __m512i{}; }
+inline __m512i _mm512_load_si512(const void* p) {
+  if (!emu::aligned64(p)) FAIL("misaligned _mm512_load_si512 (vmovdqa64 would fault)");
+  __m512i r;
+  std::memcpy(r.b, p, 64);
+  return r;
+}
+inline __m512i _mm512_loadu_si512(const void* p) {
+  __m512i r;
+  std::memcpy(r.b, p, 64);
+  return r;
+}
+inline void _mm512_store_si512(void* p, __m512i a) {
+  if (!emu::aligned64(p)) FAIL("misaligned _mm512_store_si512 (vmovdqa64 would fault)");
+  std::memcpy(p, a.b, 64);
+}
+inline __m512i _mm512_maskz_loadu_epi8(__mmask64 k, const void* p) {
+  __m512i r{};  // masked-off bytes are zero and never read
+  for (int i = 0; i < 64; ++i)
+    if (k >> i & 1) r.b[i] = static_cast<const std::uint8_t*>(p)[i];
+  return r;
+}
+inline void _mm512_mask_storeu_epi32(void* p, __mmask16 k, __m512i a) {
+  for (int i = 0; i < 16; ++i)
+    if (k >> i & 1) std::memcpy(static_cast<std::uint8_t*>(p) + 4 * i, a.b + 4 * i, 4);
+}
+inline __mmask64 _mm512_movepi8_mask(__m512i a) {
+  __mmask64 k = 0;
+  for (int i = 0; i < 64; ++i) k |= static_cast<__mmask64>(a.b[i] >> 7) << i;
+  return k;
+}
+inline __m512i _mm512_mask_blend_epi8(__mmask64 k, __m512i a, __m512i b) {
+  __m512i r;
+  for (int i = 0; i < 64; ++i) r.b[i] = (k >> i & 1) ? b.b[i] : a.b[i];
+  return r;
+}
+// vpermi2b: index bits 0..5 pick a byte, bit 6 picks b over a, bit 7 is ignored.
+inline __m512i _mm512_permutex2var_epi8(__m512i a, __m512i idx, __m512i b) {
+  __m512i r;
+  for (int i = 0; i < 64; ++i) r.b[i] = (idx.b[i] & 0x40) ? b.b[idx.b[i] & 63] : a.b[idx.b[i] & 63];
+  return r;
+}
+inline __m512i _mm512_add_epi16(__m512i a, __m512i b) {
+  for (int i = 0; i < 32; ++i)
+    emu::set_lane<std::uint16_t>(a, i, static_cast<std::uint16_t>(emu::lane<std::uint16_t>(a, i) + emu::lane<std::uint16_t>(b, i)));
+  return a;
+}
+inline __m512i _mm512_srli_epi16(__m512i a, unsigned imm) {
+  for (int i = 0; i < 32; ++i)
+    emu::set_lane<std::uint16_t>(a, i, imm > 15 ? 0 : static_cast<std::uint16_t>(emu::lane<std::uint16_t>(a, i) >> imm));
+  return a;
+}
+inline __m512i _mm512_add_epi32(__m512i a, __m512i b) {
+  for (int i = 0; i < 16; ++i) emu::set_lane<std::uint32_t>(a, i, emu::lane<std::uint32_t>(a, i) + emu::lane<std::uint32_t>(b, i));
+  return a;
+}
+inline __m512i _mm512_sub_epi32(__m512i a, __m512i b) {
+  for (int i = 0; i < 16; ++i) emu::set_lane<std::uint32_t>(a, i, emu::lane<std::uint32_t>(a, i) - emu::lane<std::uint32_t>(b, i));
+  return a;
+}
+inline __m512i _mm512_set1_epi32(int v) {
+  __m512i r;
+  for (int i = 0; i < 16; ++i) emu::set_lane<std::int32_t>(r, i, v);
+  return r;
+}
+// vpdpbusd: each dword += four unsigned(a) x signed(b) byte products, wrapping.
+inline __m512i _mm512_dpbusd_epi32(__m512i src, __m512i a, __m512i b) {
+  for (int i = 0; i < 16; ++i) {
+    std::uint32_t s = emu::lane<std::uint32_t>(src, i);
+    for (int j = 0; j < 4; ++j)
+      s += static_cast<std::uint32_t>(a.b[4 * i + j] * static_cast<std::int8_t>(b.b[4 * i + j]));
+    emu::set_lane<std::uint32_t>(src, i, s);
+  }
+  return src;
+}
+
+// ---- the kernels, renamed so they do not clash with the library's ----
+#define ALWANN_AVX512_EMULATED 1
+#define approx_xt_avx512 approx_xt_avx512_emulated
+#define exact_avx512 exact_avx512_emulated
+#include "nn/kernels/ApproxGemm_avx512.cpp"
+#include "nn/kernels/ExactGemm_avx512.cpp"
+#undef approx_xt_avx512
+#undef exact_avx512
+
+namespace {
+
+using alwann::nn::KernelPath;
+using alwann::nn::PreparedGemm;
+using alwann::rtl::ProductTable;
+
+std::vector<std::uint8_t> random_codes(std::size_t n, std::mt19937& rng) {
+  std::uniform_int_distribution<int> d(0, 255);
+  std::vector<std::uint8_t> v(n);
+  for (auto& b : v) b = static_cast<std::uint8_t>(d(rng));
+  return v;
+}
+
+ProductTable random_table(bool is_signed, std::mt19937& rng) {
+  std::uniform_int_distribution<int> d(0, 65535);
+  std::vector<std::uint16_t> raw(ProductTable::kEntries);
+  for (auto& r : raw) r = static_cast<std::uint16_t>(d(rng));
+  return ProductTable("random", is_signed, std::move(raw));
+}
+
+// The AVX-512 layouts, built as PreparedGemm would build them on such a CPU.
+PreparedGemm::Impl avx512_impl(const ProductTable& t, const std::vector<std::uint8_t>& w, int N, int K, bool exact) {
+  PreparedGemm::Impl p;
+  p.N = N;
+  p.K = K;
+  p.path = KernelPath::Avx512;
+  p.is_signed = t.is_signed();
+  p.exact = exact;
+  p.w = w;
+  if (exact)
+    alwann::nn::kernels::prepare_exact_packed(p);
+  else
+    alwann::nn::kernels::prepare_planes(t, p);
+  return p;
+}
+
+std::vector<std::int32_t> naive(const ProductTable& t, const std::vector<std::uint8_t>& w,
+                                const std::vector<std::uint8_t>& x, int M, int N, int K) {
+  std::vector<std::int32_t> c(static_cast<std::size_t>(M) * N);
+  for (int m = 0; m < M; ++m)
+    for (int n = 0; n < N; ++n) {
+      std::int64_t s = 0;
+      for (int k = 0; k < K; ++k) s += t.value(w[static_cast<std::size_t>(n) * K + k], x[static_cast<std::size_t>(m) * K + k]);
+      c[static_cast<std::size_t>(m) * N + n] = static_cast<std::int32_t>(s);
+    }
+  return c;
+}
+
+struct Shape {
+  int M, N, K;
+};
+// M around 64 and the 4 x 64 register block, 9 chunks (blocks 3+3+3), N
+// around 16, K around 4 and the 256-step flush.
+const std::vector<Shape> kShapes = {{1, 1, 1},   {3, 5, 7},     {63, 17, 9},  {64, 16, 20}, {65, 3, 27},
+                                    {130, 10, 5}, {257, 2, 257}, {49, 33, 40}, {576, 2, 3}, {300, 1, 600},
+                                    {9, 16, 4},  {17, 15, 6}};
+
+}  // namespace
+
+TEST_CASE("emulated AVX-512 approximate kernel matches the naive table loop", "[kernels][avx512-emulated]") {
+  std::mt19937 rng(2024);
+  for (bool is_signed : {false, true}) {
+    const ProductTable table = random_table(is_signed, rng);
+    for (const Shape& s : kShapes) {
+      INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K);
+      const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
+      const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
+      std::vector<std::uint8_t> xt(x.size());
+      alwann::nn::kernels::transpose_bytes(x.data(), s.M, s.K, xt.data());
+      const auto p = avx512_impl(table, w, s.N, s.K, false);
+      std::vector<std::int32_t> c(static_cast<std::size_t>(s.M) * s.N, -7);
+      alwann::nn::kernels::approx_xt_avx512_emulated(p, xt.data(), s.M, c.data());
+      REQUIRE(c == naive(table, w, x, s.M, s.N, s.K));
+    }
+  }
+}
+
+TEST_CASE("emulated AVX-512 approximate kernel is exact at the extremes", "[kernels][avx512-emulated]") {
+  // All-maximal products over more steps than one 16-bit flush holds.
+  const int M = 70, N = 1, K = 700;
+  std::mt19937 rng(8);
+  const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
+  std::vector<std::uint8_t> xt(x.size());
+  alwann::nn::kernels::transpose_bytes(x.data(), M, K, xt.data());
+  for (auto [is_signed, raw, sum] : {std::tuple{false, 0xFFFF, 65535 * K}, std::tuple{true, 0x8000, -32768 * K},
+                                     std::tuple{true, 0x7FFF, 32767 * K}, std::tuple{true, 0xFFFF, -K}}) {
+    const ProductTable t("const", is_signed, std::vector<std::uint16_t>(ProductTable::kEntries, raw));
+    const auto p = avx512_impl(t, w, N, K, false);
+    std::vector<std::int32_t> c(M * N);
+    alwann::nn::kernels::approx_xt_avx512_emulated(p, xt.data(), M, c.data());
+    REQUIRE(c == std::vector<std::int32_t>(M * N, sum));
+  }
+}
+
+TEST_CASE("emulated AVX-512 exact kernel matches the exact products", "[kernels][avx512-emulated]") {
+  std::mt19937 rng(77);
+  for (bool is_signed : {false, true}) {
+    const ProductTable exact = ProductTable::exact(is_signed);
+    for (const Shape& s : kShapes) {
+      INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K);
+      const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
+      const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
+      const auto p = avx512_impl(exact, w, s.N, s.K, true);
+      std::vector<std::int32_t> c(static_cast<std::size_t>(s.M) * s.N, -7);
+      alwann::nn::kernels::exact_avx512_emulated(p, x.data(), s.M, c.data());
+      REQUIRE(c == naive(exact, w, x, s.M, s.N, s.K));
+    }
+  }
+}
