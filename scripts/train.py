@@ -303,6 +303,10 @@ def main():
     ap.add_argument("--limit-batches", type=int, default=0,
                     help="debug: stop each epoch after this many batches")
     ap.add_argument("--data", default=DATA_DIR)
+    ap.add_argument("--time-budget", type=float, default=0, metavar="SECONDS",
+                    help="train for this wall-clock time instead of a fixed number of "
+                         "epochs: the one-cycle LR schedule is driven by elapsed/budget "
+                         "(for a shared, overloaded CPU); --epochs is then ignored")
     ap.add_argument("--ckpt", default="",
                     help="save the model state here after every epoch")
     ap.add_argument("--export-only", default="", metavar="CKPT",
@@ -341,14 +345,32 @@ def main():
     steps_per_epoch = math.ceil(n_train / args.batch)
     if args.limit_batches:
         steps_per_epoch = min(steps_per_epoch, args.limit_batches)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
-        pct_start=0.25, div_factor=20.0, final_div_factor=200.0)
+    sched = None
+    if not args.time_budget:
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
+            pct_start=0.25, div_factor=20.0, final_div_factor=200.0)
+
+    if args.time_budget:
+        # Same shape as OneCycleLR (cos warm-up over 25 %, cos anneal) but driven by
+        # the fraction of the time budget used; momentum constant 0.9.
+        lr_lo, lr_end = args.lr / 20.0, args.lr / 20.0 / 200.0
+
+        def lr_at(p):
+            def cos_ann(a, b, t):
+                return b + (a - b) * 0.5 * (1.0 + math.cos(math.pi * t))
+            if p < 0.25:
+                return cos_ann(lr_lo, args.lr, p / 0.25)
+            return cos_ann(args.lr, lr_end, min(1.0, (p - 0.25) / 0.75))
+        for g in opt.param_groups:
+            g["lr"] = lr_lo
 
     gen = torch.Generator().manual_seed(args.seed)
     t_start = time.time()
     top1 = 0.0
-    epochs_to_run = args.epochs
+    epochs_to_run = 10 ** 6 if args.time_budget else args.epochs
+    steps_done = 0
+    time_up = False
     if args.export_only:
         ck = torch.load(args.export_only)
         model.load_state_dict(ck["model"])
@@ -370,13 +392,25 @@ def main():
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            sched.step()
+            steps_done += 1
+            if sched is not None:
+                sched.step()
+            else:
+                p = (time.time() - t_start) / args.time_budget
+                if p >= 1.0:
+                    time_up = True
+                for g in opt.param_groups:
+                    g["lr"] = lr_at(p)
             tot_loss += loss.item() * yb.shape[0]
             tot_correct += (out.argmax(1) == yb).sum().item()
             tot_n += yb.shape[0]
+            if time_up:
+                break
         t_train = time.time() - t0
         te_loss, top1 = evaluate(model, xte, yte)
-        print(f"epoch {epoch + 1:3d}/{args.epochs} lr {sched.get_last_lr()[0]:.4f} "
+        cur_lr = opt.param_groups[0]["lr"]
+        print(f"epoch {epoch + 1:3d}/{'?' if args.time_budget else args.epochs} "
+              f"lr {cur_lr:.4f} steps {steps_done} "
               f"train loss {tot_loss / tot_n:.4f} acc {100.0 * tot_correct / tot_n:.2f} | "
               f"test loss {te_loss:.4f} top1 {top1:.2f} | "
               f"epoch {t_train:.1f}s (+eval {time.time() - t0 - t_train:.1f}s) "
@@ -385,6 +419,11 @@ def main():
             torch.save({"model": model.state_dict(), "epoch": epoch + 1,
                         "epochs": args.epochs, "cmdline": cmdline}, args.ckpt + ".tmp")
             os.replace(args.ckpt + ".tmp", args.ckpt)
+        if time_up:
+            break
+    if args.time_budget and not args.export_only:
+        args.epochs = round(steps_done / steps_per_epoch, 2)
+        cmdline += f" ({steps_done} steps = {args.epochs} epochs in the time budget)"
 
     # ------------------------------------------------------------------ export
     model.eval()
