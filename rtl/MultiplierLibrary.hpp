@@ -4,6 +4,7 @@
 // derived from a multiplier (product table, gate netlist, characterization)
 // is computed on first use and cached in memory and, keyed by content hash,
 // on disk.
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -57,16 +58,17 @@ class MultiplierLibrary {
   std::vector<std::string> import_verilog(const std::vector<std::string>& files_or_dirs,
                                           const ImportOptions& options);
 
-  // Internal: used by the built-in registration and the importer.
-  using ModelFactory = MultiplierModelPtr (*)(void* context, int index);
-  void add(MultiplierInfo info, ModelFactory factory, void* context, int index);
+  // Internal: used by the built-in registration and the importer. Replaces
+  // an entry of the same name (a re-import of an edited file).
+  using ModelFactory = std::function<MultiplierModelPtr()>;
+  void add(MultiplierInfo info, ModelFactory factory, std::vector<std::string> libraries = {});
 
  private:
+  MultiplierLibrary();
   struct Entry {
     MultiplierInfo info;
-    ModelFactory factory = nullptr;
-    void* context = nullptr;
-    int index = 0;
+    ModelFactory factory;
+    std::vector<std::string> libraries;  // cell libraries the netlist needs
     ProductTablePtr table;
     std::shared_ptr<const GateNetlist> netlist;
   };

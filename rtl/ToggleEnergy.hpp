@@ -34,13 +34,11 @@ class ToggleSimulator {
   const std::vector<std::uint64_t>& toggles_per_signal() const { return toggles_; }
 
  private:
-  void flush();
   std::shared_ptr<const GateNetlist> netlist_;
   std::shared_ptr<const TechModel> tech_;
   std::vector<std::uint64_t> values_;   // current 64-lane word per signal
   std::vector<std::uint8_t> last_bit_;  // each signal's value after the previous word
   std::vector<std::uint64_t> toggles_;  // per signal
-  std::vector<std::uint8_t> pend_a_, pend_b_;
   std::uint64_t ops_ = 0;
 };
 

@@ -1,0 +1,184 @@
+#include "rtl/BitBlaster.hpp"
+
+#include <cstring>
+#include <sstream>
+
+#include "common/Error.hpp"
+
+namespace alwann::rtl {
+
+BitBlaster::BitBlaster(const pugi::xml_document& doc, std::string source_path, std::string top_module)
+    : doc_(doc), path_(std::move(source_path)), top_(std::move(top_module)) {}
+
+void BitBlaster::fail(const pugi::xml_node& at, const std::string& what) const {
+  const int line = at ? line_of(at) : 0;
+  throw line > 0 ? file_error(path_, line, what) : file_error(path_, what);
+}
+
+int BitBlaster::line_of(const pugi::xml_node& n) const {
+  // loc="<file letter>,<first line>,<first col>,<last line>,<last col>"
+  const char* loc = n.attribute("loc").value();
+  const char* comma = std::strchr(loc, ',');
+  return comma ? std::atoi(comma + 1) : 0;
+}
+
+int BitBlaster::width_of(const pugi::xml_node& n) const {
+  if (auto w = n.attribute("width")) return w.as_int();
+  auto it = dtype_width_.find(n.attribute("dtype_id").value());
+  return it == dtype_width_.end() ? 1 : it->second;
+}
+
+void BitBlaster::read_types() {
+  for (auto t : doc_.select_nodes("//typetable/*")) {
+    const auto n = t.node();
+    int width = 1;
+    if (n.attribute("left") && n.attribute("right"))
+      width = std::abs(n.attribute("left").as_int() - n.attribute("right").as_int()) + 1;
+    dtype_width_[n.attribute("id").value()] = width;
+  }
+}
+
+int BitBlaster::find_var(const std::string& name, const pugi::xml_node& at) const {
+  if (auto it = var_index_.find(name); it != var_index_.end()) return it->second;
+  // Verilator sometimes names a reference relative to the top instance.
+  int found = -1;
+  for (size_t i = 0; i < vars_.size(); ++i) {
+    const std::string& v = vars_[i].name;
+    if (v.size() > name.size() && v.compare(v.size() - name.size(), name.size(), name) == 0 &&
+        v[v.size() - name.size() - 1] == '.') {
+      if (found >= 0) fail(at, "ambiguous net reference '" + name + "'");
+      found = static_cast<int>(i);
+    }
+  }
+  if (found < 0) fail(at, "reference to unknown net '" + name + "'");
+  return found;
+}
+
+void BitBlaster::read_vars(const pugi::xml_node& scope) {
+  for (auto vs : scope.children("varscope")) {
+    Var v;
+    v.name = vs.attribute("name").value();
+    v.width = width_of(vs);
+    v.bits.assign(v.width, -1);
+    v.state.assign(v.width, 0);
+    var_index_[v.name] = static_cast<int>(vars_.size());
+    vars_.push_back(std::move(v));
+  }
+}
+
+void BitBlaster::check_ports(const pugi::xml_node& module) {
+  std::map<std::string, std::pair<std::string, int>> ports;
+  std::ostringstream found;
+  for (auto v : module.children("var")) {
+    if (!v.attribute("dir")) continue;
+    const std::string name = v.attribute("name").value(), dir = v.attribute("dir").value();
+    ports[name] = {dir, width_of(v)};
+    found << (found.tellp() > 0 ? ", " : "") << dir << " [" << width_of(v) - 1 << ":0] " << name;
+  }
+  const bool ok = ports.size() == 3 && ports.count("A") && ports.count("B") && ports.count("O") &&
+                  ports["A"] == std::pair<std::string, int>{"input", 8} &&
+                  ports["B"] == std::pair<std::string, int>{"input", 8} &&
+                  ports["O"] == std::pair<std::string, int>{"output", 16};
+  if (!ok)
+    fail(module, "module '" + top_ + "' must have exactly the ports input [7:0] A, input [7:0] B, "
+                 "output [15:0] O (found: " + found.str() + ")");
+  for (int i = 0; i < 8; ++i) {
+    Var& a = vars_[find_var("A", module)];
+    Var& b = vars_[find_var("B", module)];
+    a.bits[i] = GateNetlist::kInputA + i;
+    b.bits[i] = GateNetlist::kInputB + i;
+    a.state[i] = b.state[i] = 2;
+  }
+}
+
+void BitBlaster::add_lhs(const pugi::xml_node& lhs, const pugi::xml_node& assign, int& rhs_bit) {
+  const std::string op = lhs.name();
+  if (op == "concat") {  // {hi, lo} = ...: the low part takes the low bits
+    add_lhs(lhs.last_child(), assign, rhs_bit);
+    add_lhs(lhs.first_child(), assign, rhs_bit);
+    return;
+  }
+  int var, lsb = 0, width;
+  if (op == "varref") {
+    var = find_var(lhs.attribute("name").value(), lhs);
+    width = vars_[var].width;
+  } else if (op == "sel" && std::string(lhs.first_child().name()) == "varref") {
+    var = find_var(lhs.first_child().attribute("name").value(), lhs);
+    auto it = lhs.first_child().next_sibling();
+    if (std::string(it.name()) != "const") fail(lhs, "variable bit-select on the left of an assignment is not supported");
+    lsb = static_cast<int>(const_value(it));
+    width = static_cast<int>(const_value(it.next_sibling()));
+  } else {
+    fail(lhs, "unsupported assignment target '" + op + "'");
+  }
+  for (int i = 0; i < width; ++i) {
+    if (lsb + i >= vars_[var].width) fail(lhs, "bit-select out of range on '" + vars_[var].name + "'");
+    vars_[var].drivers.resize(vars_[var].width);
+    Driver& d = vars_[var].drivers[lsb + i];
+    if (d.assign) fail(lhs, "net '" + vars_[var].name + "' bit " + std::to_string(lsb + i) + " has two drivers");
+    d = {assign, rhs_bit++};
+  }
+}
+
+void BitBlaster::read_assignments(const pugi::xml_node& scope) {
+  for (auto n : scope.children()) {
+    const std::string op = n.name();
+    if (op == "varscope" || op == "assignalias") continue;  // aliases: see below
+    if (op == "contassign" || op == "assignw") {
+      int rhs_bit = 0;
+      add_lhs(n.last_child(), n, rhs_bit);
+      continue;
+    }
+    fail(n, "unsupported construct '" + op + "' (only continuous assignments are supported)");
+  }
+  // --flatten mostly rewrites references to the aliased net; an alias (rhs
+  // first, target last) only drives target bits nothing else drives.
+  for (auto n : scope.children("assignalias")) {
+    const pugi::xml_node lhs = n.last_child();
+    if (std::string(lhs.name()) != "varref") continue;
+    Var& v = vars_[find_var(lhs.attribute("name").value(), lhs)];
+    v.drivers.resize(v.width);
+    for (int i = 0; i < v.width; ++i)
+      if (v.state[i] == 0 && !v.drivers[i].assign) v.drivers[i] = {n, i};
+  }
+}
+
+int BitBlaster::resolve(int var, int bit, const pugi::xml_node& at) {
+  Var& v = vars_[var];
+  if (v.state[bit] == 2) return v.bits[bit];
+  if (v.state[bit] == 1) fail(at, "combinational loop through net '" + v.name + "'");
+  if (v.drivers.size() <= static_cast<size_t>(bit) || !v.drivers[bit].assign)
+    fail(at, "net '" + v.name + "' bit " + std::to_string(bit) + " is read but never driven");
+  v.state[bit] = 1;
+  const Driver d = v.drivers[bit];
+  const Bits& value = assign_value(d.assign);
+  Var& v2 = vars_[var];  // (vars_ does not grow, but keep the reference fresh)
+  v2.bits[bit] = d.rhs_bit < static_cast<int>(value.size()) ? value[d.rhs_bit] : GateNetlist::kConst0;
+  v2.state[bit] = 2;
+  return v2.bits[bit];
+}
+
+const BitBlaster::Bits& BitBlaster::assign_value(const pugi::xml_node& assign) {
+  const void* key = assign.internal_object();
+  if (auto it = assign_cache_.find(key); it != assign_cache_.end()) return it->second;
+  Bits value = eval(assign.first_child());
+  return assign_cache_[key] = std::move(value);
+}
+
+GateNetlist BitBlaster::run() {
+  read_types();
+  pugi::xml_node module;
+  for (auto m : doc_.select_nodes("//netlist/module"))
+    if (m.node().attribute("topModule")) module = m.node();
+  if (!module) fail({}, "Verilator produced no top module");
+  const pugi::xml_node scope = module.select_node(".//topscope/scope").node();
+  read_vars(scope);
+  check_ports(module);
+  read_assignments(scope);
+  const int o = find_var("O", module);
+  for (int bit = 0; bit < 16; ++bit) net_.set_output(bit, resolve(o, bit, module));
+  net_.finalize();
+  return std::move(net_);
+}
+
+}  // namespace alwann::rtl

@@ -1,0 +1,70 @@
+#include "rtl/TechModel.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/Error.hpp"
+
+#ifndef ALWANN_SOURCE_DIR
+#define ALWANN_SOURCE_DIR "."
+#endif
+
+namespace alwann::rtl {
+
+std::string TechModel::default_path() {
+  if (const char* p = std::getenv("ALWANN_TECH_FILE"); p && *p) return p;
+  return std::string(ALWANN_SOURCE_DIR) + "/configs/tech/generic45.yaml";
+}
+
+namespace {
+
+double number(const YAML::Node& n, const std::string& path, const std::string& key) {
+  if (!n || !n.IsScalar()) throw file_error(path, n ? n.Mark().line + 1 : 0, "'" + key + "' must be a number");
+  try {
+    const double v = n.as<double>();
+    if (v < 0) throw file_error(path, n.Mark().line + 1, "'" + key + "' must not be negative");
+    return v;
+  } catch (const YAML::Exception&) {
+    throw file_error(path, n.Mark().line + 1, "'" + key + "' must be a number");
+  }
+}
+
+}  // namespace
+
+TechModel TechModel::load(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw file_error(path, "technology file not found");
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw file_error(path, e.mark.line + 1, "malformed YAML: " + e.msg);
+  }
+  const YAML::Node gates = root["gates"];
+  if (!gates || !gates.IsMap()) throw file_error(path, "missing 'gates' section");
+  TechModel t;
+  t.path_ = path;
+  t.scale_ = number(gates["calibration_scale"], path, "gates.calibration_scale");
+  t.load_fj_per_input_ = number(gates["load_fj_per_input"], path, "gates.load_fj_per_input");
+  const YAML::Node cells = gates["cells"];
+  if (!cells || !cells.IsMap()) throw file_error(path, gates.Mark().line + 1, "missing 'gates.cells' map");
+  for (int i = 0; i < kGateTypeCount; ++i) {
+    const GateType type = static_cast<GateType>(i);
+    if (type == GateType::CONST) continue;
+    const std::string name = gate_type_name(type);
+    const YAML::Node c = cells[name];
+    if (!c) throw file_error(path, cells.Mark().line + 1, "gates.cells has no entry for " + name);
+    t.internal_fj_[i] = number(c["internal_fj"], path, "gates.cells." + name + ".internal_fj");
+    t.area_um2_[i] = number(c["area_um2"], path, "gates.cells." + name + ".area_um2");
+  }
+  for (auto it = cells.begin(); it != cells.end(); ++it) {
+    GateType dummy;
+    const std::string name = it->first.as<std::string>();
+    if (!parse_gate_type(name, dummy) || dummy == GateType::CONST)
+      throw file_error(path, it->first.Mark().line + 1, "unknown gate type '" + name + "' in gates.cells");
+  }
+  return t;
+}
+
+}  // namespace alwann::rtl

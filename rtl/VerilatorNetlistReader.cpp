@@ -1,0 +1,45 @@
+#include "rtl/VerilatorNetlistReader.hpp"
+
+#include <pugixml.hpp>
+#include <unistd.h>
+
+#include <atomic>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "common/Error.hpp"
+#include "rtl/BitBlaster.hpp"
+#include "rtl/VerilatorRunner.hpp"
+
+namespace alwann::rtl {
+
+namespace fs = std::filesystem;
+
+GateNetlist read_verilator_xml(const std::string& xml_path, const std::string& source_path,
+                               const std::string& top_module) {
+  pugi::xml_document doc;
+  const pugi::xml_parse_result ok = doc.load_file(xml_path.c_str());
+  if (!ok) throw file_error(xml_path, std::string("cannot read Verilator netlist: ") + ok.description());
+  BitBlaster blaster(doc, source_path, top_module);
+  return blaster.run();
+}
+
+GateNetlist read_verilog_netlist(const VerilogSource& source) {
+  static std::atomic<int> counter{0};
+  const fs::path dir = fs::temp_directory_path() /
+                       ("alwann-xml-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::create_directories(dir);
+  struct Cleanup { fs::path p; ~Cleanup() { std::error_code ec; fs::remove_all(p, ec); } } cleanup{dir};
+  const std::string xml = (dir / "netlist.xml").string();
+  std::vector<std::string> args = {"--xml-only", "--flatten", "-fno-dfg", "-Wno-fatal", "-Wno-lint",
+                                   "-Wno-style", "--top-module", source.top_module,
+                                   "--xml-output", xml, "-Mdir", dir.string(), source.path};
+  for (const auto& lib : source.libraries) args.push_back(lib);
+  run_verilator_or_throw(args, source.path);
+  return read_verilator_xml(xml, source.path, source.top_module);
+}
+
+}  // namespace alwann::rtl

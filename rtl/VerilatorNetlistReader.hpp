@@ -1,0 +1,28 @@
+#pragma once
+// Turns Verilator's elaborated, flattened netlist (`verilator --xml-only
+// --flatten -fno-dfg`) of a multiplier into a GateNetlist. Verilator does the
+// parsing, elaboration and inlining of cell modules; this reader bit-blasts
+// the continuous assignments that remain. Constructs outside the supported
+// set (always blocks, variable part-selects, ...) are reported by name.
+#include <string>
+#include <vector>
+
+#include "rtl/GateNetlist.hpp"
+
+namespace alwann::rtl {
+
+struct VerilogSource {
+  std::string path;                    // the multiplier's file (named in errors)
+  std::string top_module;              // module to elaborate
+  std::vector<std::string> libraries;  // extra files with cell modules
+};
+
+// Runs Verilator (xml-only) and reads the result. Throws alwann::Error naming
+// the file: Verilator's first error message, wrong ports, unsupported constructs.
+GateNetlist read_verilog_netlist(const VerilogSource& source);
+
+// Reads an XML file Verilator produced (exposed for tests and caching).
+GateNetlist read_verilator_xml(const std::string& xml_path, const std::string& source_path,
+                               const std::string& top_module);
+
+}  // namespace alwann::rtl
