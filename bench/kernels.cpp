@@ -3,8 +3,9 @@
 // ResNet-8 on 28x28 Fashion-MNIST and a large square GEMM.
 //
 // Usage: bench_kernels [seconds per point, default 0.3]
-// Each point is the best of 5 timed runs (each at least seconds/5 long), so
-// that noise from other processes on the machine mostly drops out. Two
+// Each point is the best of 5 timed runs (each about seconds/5 of CPU). The
+// CPU-time figure is what the kernel does while it runs; the wall-time one
+// also shows sharing the cores with other processes. Two
 // threads each run their own image (own activations and outputs) through the
 // same PreparedGemm: how the inference engine threads. Figures are MAC/s
 // (one MAC = one product looked up or computed and added).
@@ -17,6 +18,8 @@
 #include <random>
 #include <thread>
 #include <vector>
+
+#include <time.h>  // clock_gettime(CLOCK_THREAD_CPUTIME_ID)
 
 #include "nn/kernels/ApproxGemm.hpp"
 
@@ -44,8 +47,20 @@ alwann::rtl::ProductTable perturbed_exact(bool is_signed) {
   return alwann::rtl::ProductTable("perturbed", is_signed, std::move(raw));
 }
 
-// MAC/s of `threads` threads each running g on its own image, best of 5.
-double measure(const PreparedGemm& g, bool transposed, int M, int threads, double seconds, std::mt19937& rng) {
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Throughput of `threads` threads each running g on its own image, best of 5:
+// by CPU time (sum over threads of MACs / that thread's CPU seconds; immune to
+// time-sharing with other processes) and by wall-clock time.
+struct Rate {
+  double cpu = 0, wall = 0;
+};
+
+Rate measure(const PreparedGemm& g, bool transposed, int M, int threads, double seconds, std::mt19937& rng) {
   const std::size_t in = static_cast<std::size_t>(M) * g.K(), out = static_cast<std::size_t>(M) * g.N();
   std::vector<std::vector<std::uint8_t>> x;
   std::vector<std::vector<std::int32_t>> c;
@@ -59,31 +74,38 @@ double measure(const PreparedGemm& g, bool transposed, int M, int threads, doubl
     else
       g.run(x[t].data(), M, c[t].data());
   };
-  using clock = std::chrono::steady_clock;
-  // Calibrate the repetition count so one timed run lasts about seconds / 5.
+  // Calibrate the repetition count so one timed run takes about seconds / 5 of CPU.
   int reps = 1;
   for (;;) {
-    const auto t0 = clock::now();
+    const double t0 = thread_cpu_seconds();
     for (int r = 0; r < reps; ++r) once(0);
-    const double dt = std::chrono::duration<double>(clock::now() - t0).count();
+    const double dt = thread_cpu_seconds() - t0;
     if (dt > seconds / 20 || reps > (1 << 24)) {
       reps = std::max(1, static_cast<int>(reps * (seconds / 5) / std::max(dt, 1e-9)));
       break;
     }
     reps *= 4;
   }
-  double best = 1e30;
+  const double macs = static_cast<double>(M) * g.N() * g.K() * reps;
+  Rate best;
   for (int run = 0; run < 5; ++run) {
-    const auto t0 = clock::now();
+    std::vector<double> cpu(threads);
+    const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
+        const double c0 = thread_cpu_seconds();
         for (int r = 0; r < reps; ++r) once(t);
+        cpu[t] = thread_cpu_seconds() - c0;
       });
     for (auto& th : pool) th.join();
-    best = std::min(best, std::chrono::duration<double>(clock::now() - t0).count());
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double by_cpu = 0;
+    for (double s : cpu) by_cpu += macs / s;
+    best.cpu = std::max(best.cpu, by_cpu);
+    best.wall = std::max(best.wall, macs * threads / wall);
   }
-  return static_cast<double>(M) * g.N() * g.K() * reps * threads / best;
+  return best;
 }
 
 }  // namespace
@@ -91,38 +113,46 @@ double measure(const PreparedGemm& g, bool transposed, int M, int threads, doubl
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 0.3;
   const bool avx = alwann::nn::cpu_has_avx512_kernels();
-  const std::vector<Shape> shapes = {{"conv 28x28 16ch 3x3", 784, 16, 144},
-                                     {"conv 14x14 32ch 3x3", 196, 32, 288},
-                                     {"conv 7x7 64ch 3x3", 49, 64, 576},
-                                     {"conv 7x7 64ch 1x1", 49, 64, 32},
-                                     {"square 512", 512, 512, 512}};
+  const std::vector<Shape> shapes = {{"ResNet-8 conv, 28x28, 16 ch, 3x3", 784, 16, 144},
+                                     {"ResNet-8 conv, 14x14, 32 ch, 3x3", 196, 32, 288},
+                                     {"ResNet-8 conv, 7x7, 64 ch, 3x3", 49, 64, 576},
+                                     {"ResNet-8 shortcut, 7x7, 64 ch, 1x1", 49, 64, 32},
+                                     {"square", 512, 512, 512}};
   std::mt19937 rng(1);
   const auto table = perturbed_exact(false);
-  fmt::print("GEMM kernels, GMAC/s (best of 5), unsigned codes; AVX-512 {}\n", avx ? "available" : "NOT available");
-  fmt::print("{:<22} {:>2} | {:>9} {:>9} {:>9} | {:>9} {:>9} {:>9} | {:>8} {:>8}\n", "shape (M x N x K)", "th",
-             "apx-avx", "apx-avx*", "apx-port", "exa-avx", "exa-port", "", "apx/exa", "avx/port");
+  fmt::print("GEMM kernels on unsigned codes, GMAC/s, best of 5: by CPU time | by wall time.\n"
+             "AVX-512 (F/BW/VL/DQ/VBMI/VNNI) {} on this CPU.\n\n",
+             avx ? "available" : "NOT available: its rows are skipped");
   for (const Shape& s : shapes) {
+    fmt::print("{} (M={} N={} K={})\n", s.name, s.M, s.N, s.K);
+    fmt::print("  {:<34} {:>17} {:>17}\n", "kernel", "1 thread", "2 threads");
     const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
-    const auto port = PreparedGemm::approx(table, w.data(), s.N, s.K, KernelPath::Portable);
-    const auto eport = PreparedGemm::exact(false, w.data(), s.N, s.K, KernelPath::Portable);
-    for (int threads : {1, 2}) {
-      double a = 0, at = 0, e = 0;
-      if (avx) {
-        const auto g = PreparedGemm::approx(table, w.data(), s.N, s.K, KernelPath::Avx512);
-        const auto ge = PreparedGemm::exact(false, w.data(), s.N, s.K, KernelPath::Avx512);
-        a = measure(g, true, s.M, threads, seconds, rng);
-        at = measure(g, false, s.M, threads, seconds, rng);
-        e = measure(ge, false, s.M, threads, seconds, rng);
-      }
-      const double p = measure(port, true, s.M, threads, seconds, rng);
-      const double ep = measure(eport, false, s.M, threads, seconds, rng);
-      fmt::print("{:<22} {:>2} | {:>9.2f} {:>9.2f} {:>9.2f} | {:>9.2f} {:>9.2f} {:>9} | {:>8.3f} {:>8.2f}\n",
-                 fmt::format("{} {}x{}x{}", s.name, s.M, s.N, s.K).substr(0, 22), threads, a / 1e9, at / 1e9,
-                 p / 1e9, e / 1e9, ep / 1e9, "", avx ? a / e : p / ep, avx ? a / p : 0.0);
+    struct Row {
+      const char* name;
+      PreparedGemm g;
+      bool transposed;
+    };
+    std::vector<Row> rows;
+    if (avx) {
+      rows.push_back({"approx avx512, run_xt (K x M)", PreparedGemm::approx(table, w.data(), s.N, s.K, KernelPath::Avx512), true});
+      rows.push_back({"approx avx512, run (M x K)", PreparedGemm::approx(table, w.data(), s.N, s.K, KernelPath::Avx512), false});
     }
+    rows.push_back({"approx portable, run_xt (K x M)", PreparedGemm::approx(table, w.data(), s.N, s.K, KernelPath::Portable), true});
+    if (avx) rows.push_back({"exact avx512, run (M x K)", PreparedGemm::exact(false, w.data(), s.N, s.K, KernelPath::Avx512), false});
+    rows.push_back({"exact portable, run (M x K)", PreparedGemm::exact(false, w.data(), s.N, s.K, KernelPath::Portable), false});
+    std::vector<double> one;  // 1-thread CPU-time rates, for the ratios
+    for (const Row& r : rows) {
+      const Rate a = measure(r.g, r.transposed, s.M, 1, seconds, rng);
+      const Rate b = measure(r.g, r.transposed, s.M, 2, seconds, rng);
+      one.push_back(a.cpu);
+      fmt::print("  {:<34} {:>7.2f} | {:>7.2f} {:>7.2f} | {:>7.2f}\n", r.name, a.cpu / 1e9, a.wall / 1e9, b.cpu / 1e9,
+                 b.wall / 1e9);
+    }
+    if (avx)
+      fmt::print("  ratios (1 thread, CPU time): approx/exact avx512 {:.3f}, portable {:.3f}; approx avx512/portable {:.2f}\n\n",
+                 one[0] / one[3], one[2] / one[4], one[0] / one[2]);
+    else
+      fmt::print("  ratio (1 thread, CPU time): approx/exact portable {:.3f}\n\n", one[0] / one[1]);
   }
-  fmt::print("apx-avx: approximate, AVX-512, K x M activations (run_xt); apx-avx*: the same from M x K (run,\n"
-             "includes the transpose); apx-port: approximate, portable (run_xt); exa-*: exact kernel (run).\n"
-             "apx/exa = apx-avx / exa-avx (portable ones without AVX-512); avx/port = apx-avx / apx-port.\n");
   return 0;
 }
