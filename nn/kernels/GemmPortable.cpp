@@ -15,12 +15,13 @@ constexpr int kRowsPerPass = 4;
 constexpr int kPixelsPerPass = 1024;
 
 // V = int16_t for signed tables (products are int16 bit patterns), else uint16_t.
+// Channels n_begin..N-1.
 template <typename V>
-void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, int n_begin) {
   const int N = p.N, K = p.K;
   const V* table = reinterpret_cast<const V*>(p.table.data());
   std::vector<std::int32_t> acc(kRowsPerPass * kPixelsPerPass);
-  for (int n0 = 0; n0 < N; n0 += kRowsPerPass) {
+  for (int n0 = n_begin; n0 < N; n0 += kRowsPerPass) {
     const int rows = std::min(kRowsPerPass, N - n0);
     for (int m0 = 0; m0 < M; m0 += kPixelsPerPass) {
       const int len = std::min(kPixelsPerPass, M - m0);
@@ -58,6 +59,55 @@ void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::
   }
 }
 
+// Long pixel rows (M >= kPairsMinPixels) amortise building, per k, two
+// 256-entry rows of uint64 that each hold two channels' products (low and
+// high 32 bits): one load and one 64-bit add then serve two channels, which
+// halves the accumulator traffic that bounds approx_xt. The lanes cannot
+// carry into each other: products are made unsigned (signed ones + 32768,
+// taken off at the end) and K <= kMaxGemmK keeps every lane sum < 2^32.
+// Below the threshold the 2 x 256-entry build per k costs more than it saves.
+constexpr int kPairsMinPixels = 512;
+
+// Channels 0 .. N/4*4-1 (the rest go to approx_xt); returns where it stopped.
+int approx_xt_pairs(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+  const int N = p.N, K = p.K;
+  const std::uint32_t flip = p.is_signed ? 0x8000u : 0u;
+  const std::uint32_t bias = flip * static_cast<std::uint32_t>(K);
+  std::vector<std::uint64_t> acc(2 * kPixelsPerPass);
+  std::uint64_t pair[2][256];
+  const int n_end = N / kRowsPerPass * kRowsPerPass;
+  for (int n0 = 0; n0 < n_end; n0 += kRowsPerPass) {
+    for (int m0 = 0; m0 < M; m0 += kPixelsPerPass) {
+      const int len = std::min(kPixelsPerPass, M - m0);
+      std::fill(acc.begin(), acc.end(), 0);
+      std::uint64_t* a0 = acc.data();
+      std::uint64_t* a1 = a0 + kPixelsPerPass;
+      for (int k = 0; k < K; ++k) {
+        for (int q = 0; q < 2; ++q) {
+          const std::uint16_t* lo = p.table.data() + 256 * p.w[static_cast<std::size_t>(n0 + 2 * q) * K + k];
+          const std::uint16_t* hi = p.table.data() + 256 * p.w[static_cast<std::size_t>(n0 + 2 * q + 1) * K + k];
+          for (int x = 0; x < 256; ++x)
+            pair[q][x] = (lo[x] ^ flip) | static_cast<std::uint64_t>(hi[x] ^ flip) << 32;
+        }
+        const std::uint8_t* xk = xt + static_cast<std::size_t>(k) * M + m0;
+        for (int m = 0; m < len; ++m) {
+          const unsigned x = xk[m];
+          a0[m] += pair[0][x];
+          a1[m] += pair[1][x];
+        }
+      }
+      for (int m = 0; m < len; ++m) {
+        std::int32_t* cm = c + static_cast<std::size_t>(m0 + m) * N + n0;
+        cm[0] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a0[m]) - bias);
+        cm[1] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a0[m] >> 32) - bias);
+        cm[2] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a1[m]) - bias);
+        cm[3] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a1[m] >> 32) - bias);
+      }
+    }
+  }
+  return n_end;
+}
+
 // T = int8_t or uint8_t: the codes as numbers.
 template <typename T>
 void exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c) {
@@ -76,10 +126,11 @@ void exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32
 }  // namespace
 
 void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+  const int n_begin = M >= kPairsMinPixels ? approx_xt_pairs(p, xt, M, c) : 0;
   if (p.is_signed)
-    approx_xt<std::int16_t>(p, xt, M, c);
+    approx_xt<std::int16_t>(p, xt, M, c, n_begin);
   else
-    approx_xt<std::uint16_t>(p, xt, M, c);
+    approx_xt<std::uint16_t>(p, xt, M, c, n_begin);
 }
 
 void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "common/Error.hpp"
@@ -59,12 +60,15 @@ struct Shape {
   int M, N, K;
 };
 // Tails of every kind: M around multiples of 64 (the AVX-512 lane count) and
-// of 4 x 64 (its register block), N around 16, K = 1, K around 4 and the
-// 256-step flush, 1x1-like (K = C) and 3x3-like (K = 9 C) reductions.
+// of 4 x 64 (its register block), M >= 512 (the portable packed-pairs kernel)
+// and > 1024 (its pixel block), N around 16 and not a multiple of 4, K = 1,
+// K around 4 and the 256-step flush, 1x1-like (K = C) and 3x3-like (K = 9 C)
+// reductions.
 const std::vector<Shape> kShapes = {
     {1, 1, 1},    {1, 1, 9},    {3, 5, 7},     {63, 17, 9},   {64, 16, 144}, {65, 3, 27},
     {200, 33, 1}, {130, 10, 300}, {257, 2, 513}, {49, 64, 576}, {196, 32, 288}, {784, 16, 27},
-    {31, 7, 256}, {97, 5, 255}, {320, 4, 64},  {513, 3, 257}, {7, 19, 3},    {1, 40, 1000}};
+    {31, 7, 256}, {97, 5, 255}, {320, 4, 64},  {513, 3, 257}, {7, 19, 3},    {1, 40, 1000},
+    {600, 7, 40}, {1100, 5, 3}, {512, 8, 9}};
 
 class EnvGuard {
  public:
@@ -158,7 +162,8 @@ TEST_CASE("exact_gemm equals the naive loop over the exact table", "[kernels]") 
 }
 
 TEST_CASE("sums stay exact at the extremes up to kMaxGemmK", "[kernels]") {
-  const int M = 70, N = 2, K = alwann::nn::kMaxGemmK;
+  // M >= 512 and N = 4 reach the portable packed-pairs kernel too.
+  const int M = 520, N = 4, K = alwann::nn::kMaxGemmK;
   std::mt19937 rng(3);
   const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
   struct Case {
