@@ -100,7 +100,10 @@ void PreparedGemm::run(const std::uint8_t* x, int M, std::int32_t* c) const {
   const Impl& p = *impl_;
   if (M < 0) throw Error("GEMM: negative M");
   if (p.exact) {
-    (p.path == KernelPath::Avx512 ? kernels::exact_avx512 : kernels::exact_portable)(p, x, M, c);
+    if (p.path == KernelPath::Avx512)
+      kernels::exact_avx512(p, x, M, c);
+    else
+      kernels::exact_portable(p, x, M, c);
     return;
   }
   std::vector<std::uint8_t> xt(static_cast<std::size_t>(M) * p.K);
@@ -112,9 +115,10 @@ void PreparedGemm::run_xt(const std::uint8_t* xt, int M, std::int32_t* c) const 
   const Impl& p = *impl_;
   if (M < 0) throw Error("GEMM: negative M");
   if (p.exact) {
-    std::vector<std::uint8_t> x(static_cast<std::size_t>(M) * p.K);
-    kernels::transpose_bytes(xt, p.K, M, x.data());
-    run(x.data(), M, c);
+    if (p.path == KernelPath::Avx512)
+      kernels::exact_avx512(p, xt, M, c, /*x_is_transposed=*/true);
+    else
+      kernels::exact_xt_portable(p, xt, M, c);
     return;
   }
   (p.path == KernelPath::Avx512 ? kernels::approx_xt_avx512 : kernels::approx_xt_portable)(p, xt, M, c);

@@ -50,20 +50,25 @@ void exact_block(const PreparedGemm::Impl& p, const std::uint8_t* xp, int kp, co
 
 }  // namespace
 
-void exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c) {
+void exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
+                  bool x_is_transposed) {
   const int K = p.K, kp = p.k_groups * 4;
   // Activations padded to whole 4-byte groups (pad multiplies weight 0), with
-  // the sign flip for signed codes and the per-pixel sums for unsigned ones.
+  // the sign flip for signed codes and the per-pixel sums for unsigned ones;
+  // K x M input is transposed in the same pass.
   std::vector<std::uint8_t> xp(static_cast<std::size_t>(M) * kp, 0);
   std::vector<std::int32_t> xsum(M, 0);
   const std::uint8_t flip = p.is_signed ? 0x80 : 0x00;
+  const std::size_t m_stride = x_is_transposed ? 1 : static_cast<std::size_t>(K);
+  const std::size_t k_stride = x_is_transposed ? static_cast<std::size_t>(M) : 1;
   for (int m = 0; m < M; ++m) {
-    const std::uint8_t* src = x + static_cast<std::size_t>(m) * K;
+    const std::uint8_t* src = x + m * m_stride;
     std::uint8_t* dst = xp.data() + static_cast<std::size_t>(m) * kp;
     std::int32_t s = 0;
     for (int k = 0; k < K; ++k) {
-      dst[k] = src[k] ^ flip;
-      s += src[k];
+      const std::uint8_t v = src[k * k_stride];
+      dst[k] = v ^ flip;
+      s += v;
     }
     xsum[m] = s;
   }

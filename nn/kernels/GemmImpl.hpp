@@ -67,7 +67,11 @@ void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int
 void approx_xt_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
 // x: M x K. c: M x N.
 void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c);
-void exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c);
+// xt: K x M. c: M x N.
+void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
+// x: M x K, or K x M when x_is_transposed. c: M x N.
+void exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
+                  bool x_is_transposed = false);
 
 // Layout preparation for the AVX-512 kernels (plain C++, any CPU).
 void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p);

@@ -114,27 +114,30 @@ TEST_CASE("approx_gemm matches the naive table loop bit for bit on every path", 
 
 TEST_CASE("PreparedGemm run and run_xt give the same sums", "[kernels]") {
   std::mt19937 rng(7);
-  const int M = 150, N = 9, K = 75;
-  for (bool is_signed : {false, true}) {
-    const ProductTable table = random_table(is_signed, rng);
-    const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
-    std::vector<std::uint8_t> xt(M * K);
-    for (int m = 0; m < M; ++m)
-      for (int k = 0; k < K; ++k) xt[k * M + m] = x[m * K + k];
-    const auto want = naive(table, w, x, M, N, K);
-    for (KernelPath path : available_paths()) {
-      for (bool exact : {false, true}) {
-        const auto g = exact ? alwann::nn::PreparedGemm::exact(is_signed, w.data(), N, K, path)
-                             : alwann::nn::PreparedGemm::approx(table, w.data(), N, K, path);
-        const auto ref = exact ? naive(ProductTable::exact(is_signed), w, x, M, N, K) : want;
-        std::vector<std::int32_t> a(M * N), b(M * N);
-        g.run(x.data(), M, a.data());
-        g.run_xt(xt.data(), M, b.data());
-        CHECK(g.N() == N);
-        CHECK(g.K() == K);
-        CHECK(g.path() == path);
-        CHECK(a == ref);
-        CHECK(b == ref);
+  for (const Shape& s : {Shape{150, 9, 75}, Shape{1100, 3, 5}, Shape{1, 10, 7}, Shape{520, 6, 30}}) {
+    const int M = s.M, N = s.N, K = s.K;
+    for (bool is_signed : {false, true}) {
+      const ProductTable table = random_table(is_signed, rng);
+      const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
+      std::vector<std::uint8_t> xt(M * K);
+      for (int m = 0; m < M; ++m)
+        for (int k = 0; k < K; ++k) xt[k * M + m] = x[m * K + k];
+      for (KernelPath path : available_paths()) {
+        for (bool exact : {false, true}) {
+          INFO("M=" << M << " N=" << N << " K=" << K << " signed=" << is_signed << " exact=" << exact
+                    << " path=" << alwann::nn::to_string(path));
+          const auto g = exact ? alwann::nn::PreparedGemm::exact(is_signed, w.data(), N, K, path)
+                               : alwann::nn::PreparedGemm::approx(table, w.data(), N, K, path);
+          const auto ref = naive(exact ? ProductTable::exact(is_signed) : table, w, x, M, N, K);
+          std::vector<std::int32_t> a(M * N), b(M * N);
+          g.run(x.data(), M, a.data());
+          g.run_xt(xt.data(), M, b.data());
+          CHECK(g.N() == N);
+          CHECK(g.K() == K);
+          CHECK(g.path() == path);
+          CHECK(a == ref);
+          CHECK(b == ref);
+        }
       }
     }
   }

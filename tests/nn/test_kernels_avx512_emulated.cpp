@@ -215,7 +215,7 @@ TEST_CASE("emulated AVX-512 approximate kernel is exact at the extremes", "[kern
   }
 }
 
-TEST_CASE("emulated AVX-512 exact kernel matches the exact products", "[kernels][avx512-emulated]") {
+TEST_CASE("emulated AVX-512 exact kernel matches the exact products (M x K and K x M input)", "[kernels][avx512-emulated]") {
   std::mt19937 rng(77);
   for (bool is_signed : {false, true}) {
     const ProductTable exact = ProductTable::exact(is_signed);
@@ -224,9 +224,14 @@ TEST_CASE("emulated AVX-512 exact kernel matches the exact products", "[kernels]
       const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
       const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
       const auto p = avx512_impl(exact, w, s.N, s.K, true);
-      std::vector<std::int32_t> c(static_cast<std::size_t>(s.M) * s.N, -7);
-      alwann::nn::kernels::exact_avx512_emulated(p, x.data(), s.M, c.data());
-      REQUIRE(c == naive(exact, w, x, s.M, s.N, s.K));
+      std::vector<std::uint8_t> xt(x.size());
+      alwann::nn::kernels::transpose_bytes(x.data(), s.M, s.K, xt.data());
+      const auto want = naive(exact, w, x, s.M, s.N, s.K);
+      std::vector<std::int32_t> c(want.size(), -7), ct(want.size(), -7);
+      alwann::nn::kernels::exact_avx512_emulated(p, x.data(), s.M, c.data(), false);
+      alwann::nn::kernels::exact_avx512_emulated(p, xt.data(), s.M, ct.data(), true);
+      REQUIRE(c == want);
+      REQUIRE(ct == want);
     }
   }
 }
