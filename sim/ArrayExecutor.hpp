@@ -1,0 +1,30 @@
+#pragma once
+// How a layer's folds are timed on one unit's array: the fold level
+// (FoldExecutor: one event per fold phase, cycle counts from the formulas) or
+// the PE level (PeExecutor: every PE clocked). Both are called from a unit's
+// SC_THREAD at the layer's start and return (simulation time advanced) when
+// its last fold has drained; both reserve the shared global-buffer port at
+// the same cycles, so a lone layer takes the same cycles at both levels.
+#include <cstdint>
+
+#include "mapping/LayerWork.hpp"
+#include "sim/MemoryChannel.hpp"
+#include "sim/SimTypes.hpp"
+
+namespace alwann::sim {
+
+class ArrayExecutor {
+ public:
+  virtual ~ArrayExecutor() = default;
+  virtual void run(const mapping::LayerWork& layer, int unit, LayerResult& result) = 0;
+};
+
+// Global-buffer traffic of one layer on an R x C array (both levels count the same):
+// reads = weights + streamed activations (T*k per fold) + partial sums read back
+// for row folds after the first (4 bytes each); writes = partial sums (4 bytes).
+struct ArrayTraffic {
+  std::int64_t gb_read = 0, gb_write = 0, register_bytes = 0, accumulations = 0;
+};
+ArrayTraffic array_traffic(const mapping::LayerWork& layer, int R, int C);
+
+}  // namespace alwann::sim
