@@ -101,7 +101,7 @@ void PreparedGemm::run(const std::uint8_t* x, int M, std::int32_t* c) const {
   if (M < 0) throw Error("GEMM: negative M");
   if (p.exact) {
     if (p.path == KernelPath::Avx512)
-      kernels::exact_avx512(p, x, M, c);
+      kernels::run_exact_avx512(p, x, M, c, /*x_is_transposed=*/false);
     else
       kernels::exact_portable(p, x, M, c);
     return;
@@ -116,12 +116,15 @@ void PreparedGemm::run_xt(const std::uint8_t* xt, int M, std::int32_t* c) const 
   if (M < 0) throw Error("GEMM: negative M");
   if (p.exact) {
     if (p.path == KernelPath::Avx512)
-      kernels::exact_avx512(p, xt, M, c, /*x_is_transposed=*/true);
+      kernels::run_exact_avx512(p, xt, M, c, /*x_is_transposed=*/true);
     else
       kernels::exact_xt_portable(p, xt, M, c);
     return;
   }
-  (p.path == KernelPath::Avx512 ? kernels::approx_xt_avx512 : kernels::approx_xt_portable)(p, xt, M, c);
+  if (p.path == KernelPath::Avx512)
+    kernels::run_approx_avx512(p, xt, M, c);
+  else
+    kernels::approx_xt_portable(p, xt, M, c);
 }
 
 void approx_gemm(const rtl::ProductTable& table, const std::uint8_t* w, const std::uint8_t* x, int M, int N,

@@ -19,9 +19,10 @@
 #include <immintrin.h>
 #endif
 
-#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 
-#include "nn/kernels/GemmImpl.hpp"
+#include "nn/kernels/Avx512Kernels.hpp"
 
 namespace alwann::nn::kernels {
 namespace {
@@ -29,6 +30,7 @@ namespace {
 constexpr int kLanes = 64;          // pixels per zmm of activation codes
 constexpr int kStepsPerFlush = 256;  // 16-bit plane sums stay exact this long
 constexpr int kMaxChunks = 4;       // zmm chunks of pixels held in registers
+static_assert(kMaxChunks * kLanes == kApproxScratchTotals);
 
 // The 256 products of one weight code as byte planes (see prepare_planes).
 struct PlaneRow {
@@ -100,7 +102,7 @@ void approx_block(const std::uint8_t* planes, const std::uint8_t* wrow, const st
   const __mmask64 lanes0 = lane_mask(M, m0), lanes1 = lane_mask(M, m0 + 64);
   const __mmask64 lanes2 = lane_mask(M, m0 + 128), lanes3 = lane_mask(M, m0 + 192);
   for (int kb = 0; kb < K; kb += kStepsPerFlush) {
-    const int ke = std::min(K, kb + kStepsPerFlush);
+    const int ke = K - kb < kStepsPerFlush ? K : kb + kStepsPerFlush;
     ChunkSums s0 = zero_sums(), s1 = zero_sums(), s2 = zero_sums(), s3 = zero_sums();
     for (int k = kb; k < ke; ++k) {
       const PlaneRow r = load_row(planes + wrow[k] * kPlaneRowBytes);
@@ -121,26 +123,26 @@ void approx_block(const std::uint8_t* planes, const std::uint8_t* wrow, const st
 
 }  // namespace
 
-void approx_xt_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
-  const int N = p.N, K = p.K;
-  const std::uint32_t bias = p.is_signed ? 32768u * static_cast<std::uint32_t>(K) : 0u;
+void approx_xt_avx512(const ApproxPlanesArgs& a, const std::uint8_t* xt, int M, std::int32_t* c) {
+  const int N = a.N, K = a.K;
+  const std::uint32_t bias = a.is_signed ? 32768u * static_cast<std::uint32_t>(K) : 0u;
   const int chunks = (M + kLanes - 1) / kLanes;
-  alignas(64) std::uint32_t tot[kMaxChunks * kLanes];
+  std::uint32_t* tot = a.totals;  // kMaxChunks * kLanes == kApproxScratchTotals
   for (int n = 0; n < N; ++n) {
-    const std::uint8_t* wrow = p.w.data() + static_cast<std::size_t>(n) * K;
+    const std::uint8_t* wrow = a.w + static_cast<std::size_t>(n) * K;
     for (int c0 = 0; c0 < chunks;) {
       // Spread the chunks evenly over blocks of at most kMaxChunks.
       const int blocks_left = (chunks - c0 + kMaxChunks - 1) / kMaxChunks;
       const int C = (chunks - c0 + blocks_left - 1) / blocks_left;
       const int m0 = c0 * kLanes;
-      std::fill(tot, tot + C * kLanes, 0u);
+      for (int i = 0; i < C * kLanes; ++i) tot[i] = 0;
       switch (C) {
-        case 1: approx_block<1>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
-        case 2: approx_block<2>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
-        case 3: approx_block<3>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
-        default: approx_block<4>(p.planes.data(), wrow, xt, M, m0, K, tot); break;
+        case 1: approx_block<1>(a.planes, wrow, xt, M, m0, K, tot); break;
+        case 2: approx_block<2>(a.planes, wrow, xt, M, m0, K, tot); break;
+        case 3: approx_block<3>(a.planes, wrow, xt, M, m0, K, tot); break;
+        default: approx_block<4>(a.planes, wrow, xt, M, m0, K, tot); break;
       }
-      const int len = std::min(M - m0, C * kLanes);
+      const int len = M - m0 < C * kLanes ? M - m0 : C * kLanes;
       for (int m = 0; m < len; ++m)
         c[static_cast<std::size_t>(m0 + m) * N + n] = static_cast<std::int32_t>(tot[m] - bias);
       c0 += C;

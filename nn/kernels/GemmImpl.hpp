@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nn/kernels/ApproxGemm.hpp"
+#include "nn/kernels/Avx512Kernels.hpp"
 
 namespace alwann::nn::kernels {
 
@@ -25,10 +26,6 @@ class AlignedBytes {
   }
   std::vector<std::uint8_t> storage_;
 };
-
-// Bytes per weight code in the byte-plane table: 256 low bytes, then 256
-// high bytes of the 256 products of that weight (activation codes 0..255).
-constexpr int kPlaneRowBytes = 512;
 
 }  // namespace alwann::nn::kernels
 
@@ -64,14 +61,26 @@ namespace kernels {
 
 // xt: K x M (contiguous in m). c: M x N.
 void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
-void approx_xt_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
 // x: M x K. c: M x N.
 void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c);
 // xt: K x M. c: M x N.
 void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
-// x: M x K, or K x M when x_is_transposed. c: M x N.
-void exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
-                  bool x_is_transposed = false);
+
+// The AVX-512 kernels (Avx512Kernels.hpp) on a prepared layout: these
+// marshal the plain arguments and scratch buffers. x: M x K, or K x M when
+// x_is_transposed.
+void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
+void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
+                      bool x_is_transposed);
+
+// Activations for the AVX-512 exact kernel: rows of 4 * k_groups bytes (the
+// codes, sign-flipped when signed, zero-padded) and per-pixel code sums.
+struct ExactActivations {
+  std::vector<std::uint8_t> xp;
+  std::vector<std::int32_t> xsum;
+};
+void pack_exact_activations(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, bool x_is_transposed,
+                            ExactActivations& out);
 
 // Layout preparation for the AVX-512 kernels (plain C++, any CPU).
 void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p);

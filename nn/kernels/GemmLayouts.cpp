@@ -1,4 +1,5 @@
-// Weight and activation re-layouts shared by the kernels (plain C++, any CPU).
+// Weight and activation re-layouts shared by the kernels, and the calls into
+// the AVX-512 kernels with their plain arguments (plain C++, any CPU).
 #include <algorithm>
 
 #include "nn/kernels/GemmImpl.hpp"
@@ -53,6 +54,44 @@ void transpose_bytes(const std::uint8_t* src, int rows, int cols, std::uint8_t* 
         for (int r = r0; r < r1; ++r)
           dst[static_cast<std::size_t>(c) * rows + r] = src[static_cast<std::size_t>(r) * cols + c];
     }
+}
+
+void pack_exact_activations(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, bool x_is_transposed,
+                            ExactActivations& out) {
+  // Pad to whole 4-byte groups (the pad multiplies weight 0); signed codes
+  // become x + 128 (unsigned for vpdpbusd); unsigned ones need their sums.
+  const int K = p.K, kp = p.k_groups * 4;
+  out.xp.assign(static_cast<std::size_t>(M) * kp, 0);
+  out.xsum.assign(M, 0);
+  const std::uint8_t flip = p.is_signed ? 0x80 : 0x00;
+  const std::size_t m_stride = x_is_transposed ? 1 : static_cast<std::size_t>(K);
+  const std::size_t k_stride = x_is_transposed ? static_cast<std::size_t>(M) : 1;
+  for (int m = 0; m < M; ++m) {
+    const std::uint8_t* src = x + m * m_stride;
+    std::uint8_t* dst = out.xp.data() + static_cast<std::size_t>(m) * kp;
+    std::int32_t s = 0;
+    for (int k = 0; k < K; ++k) {
+      const std::uint8_t v = src[k * k_stride];
+      dst[k] = v ^ flip;
+      s += v;
+    }
+    out.xsum[m] = s;
+  }
+}
+
+void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+  alignas(64) std::uint32_t totals[kApproxScratchTotals];
+  const ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed, totals};
+  approx_xt_avx512(a, xt, M, c);
+}
+
+void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
+                      bool x_is_transposed) {
+  ExactActivations act;
+  pack_exact_activations(p, x, M, x_is_transposed, act);
+  const ExactPackedArgs a{p.packed.data(), p.wsum128.data(), p.N,          p.n_padded,
+                          p.k_groups,      p.is_signed,      act.xp.data(), act.xsum.data()};
+  exact_avx512(a, M, c);
 }
 
 }  // namespace alwann::nn::kernels

@@ -16,7 +16,7 @@
 #include "nn/kernels/GemmImpl.hpp"
 
 // ---- scalar stand-ins (only what the kernels use) ----
-struct alignas(64) __m512i {
+struct __m512i {  // no alignas: the real type's 64-byte alignment is irrelevant here
   std::uint8_t b[64];
 };
 using __mmask64 = std::uint64_t;
@@ -157,6 +157,21 @@ PreparedGemm::Impl avx512_impl(const ProductTable& t, const std::vector<std::uin
   return p;
 }
 
+// What run_approx_avx512 / run_exact_avx512 do, calling the emulated kernels.
+void emulated_approx(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+  alignas(64) std::uint32_t totals[alwann::nn::kernels::kApproxScratchTotals];
+  const alwann::nn::kernels::ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed, totals};
+  alwann::nn::kernels::approx_xt_avx512_emulated(a, xt, M, c);
+}
+
+void emulated_exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c, bool transposed) {
+  alwann::nn::kernels::ExactActivations act;
+  alwann::nn::kernels::pack_exact_activations(p, x, M, transposed, act);
+  const alwann::nn::kernels::ExactPackedArgs a{p.packed.data(), p.wsum128.data(), p.N,           p.n_padded,
+                                               p.k_groups,      p.is_signed,      act.xp.data(), act.xsum.data()};
+  alwann::nn::kernels::exact_avx512_emulated(a, M, c);
+}
+
 std::vector<std::int32_t> naive(const ProductTable& t, const std::vector<std::uint8_t>& w,
                                 const std::vector<std::uint8_t>& x, int M, int N, int K) {
   std::vector<std::int32_t> c(static_cast<std::size_t>(M) * N);
@@ -192,7 +207,7 @@ TEST_CASE("emulated AVX-512 approximate kernel matches the naive table loop", "[
       alwann::nn::kernels::transpose_bytes(x.data(), s.M, s.K, xt.data());
       const auto p = avx512_impl(table, w, s.N, s.K, false);
       std::vector<std::int32_t> c(static_cast<std::size_t>(s.M) * s.N, -7);
-      alwann::nn::kernels::approx_xt_avx512_emulated(p, xt.data(), s.M, c.data());
+      emulated_approx(p, xt.data(), s.M, c.data());
       REQUIRE(c == naive(table, w, x, s.M, s.N, s.K));
     }
   }
@@ -210,7 +225,7 @@ TEST_CASE("emulated AVX-512 approximate kernel is exact at the extremes", "[kern
     const ProductTable t("const", is_signed, std::vector<std::uint16_t>(ProductTable::kEntries, raw));
     const auto p = avx512_impl(t, w, N, K, false);
     std::vector<std::int32_t> c(M * N);
-    alwann::nn::kernels::approx_xt_avx512_emulated(p, xt.data(), M, c.data());
+    emulated_approx(p, xt.data(), M, c.data());
     REQUIRE(c == std::vector<std::int32_t>(M * N, sum));
   }
 }
@@ -228,8 +243,8 @@ TEST_CASE("emulated AVX-512 exact kernel matches the exact products (M x K and K
       alwann::nn::kernels::transpose_bytes(x.data(), s.M, s.K, xt.data());
       const auto want = naive(exact, w, x, s.M, s.N, s.K);
       std::vector<std::int32_t> c(want.size(), -7), ct(want.size(), -7);
-      alwann::nn::kernels::exact_avx512_emulated(p, x.data(), s.M, c.data(), false);
-      alwann::nn::kernels::exact_avx512_emulated(p, xt.data(), s.M, ct.data(), true);
+      emulated_exact(p, x.data(), s.M, c.data(), false);
+      emulated_exact(p, xt.data(), s.M, ct.data(), true);
       REQUIRE(c == want);
       REQUIRE(ct == want);
     }
