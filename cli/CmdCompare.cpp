@@ -1,0 +1,97 @@
+// `alwann compare`: several accelerator+mapping pairs side by side, with the
+// change against the first; writes a CSV and an SVG bar chart.
+#include <fmt/core.h>
+
+#include <fstream>
+
+#include "cli/CommandRegistry.hpp"
+#include "common/AtomicFile.hpp"
+#include "common/Error.hpp"
+#include "sim/CompareChart.hpp"
+#include "sim/ModelSimulation.hpp"
+
+namespace {
+
+struct CompareArgs {
+  std::vector<std::string> configs;
+  std::string model, csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann";
+  int images = 0;
+};
+
+struct Pair {
+  std::string accelerator, mapping;
+};
+
+// CONFIG: MAPPING.yaml (its own accelerator), ACCEL.yaml,MAPPING.yaml, or a
+// text file listing one such entry per line ('#' comments).
+void expand(const std::string& arg, std::vector<Pair>& out, int depth = 0) {
+  const auto comma = arg.find(',');
+  if (comma != std::string::npos) {
+    out.push_back({arg.substr(0, comma), arg.substr(comma + 1)});
+    return;
+  }
+  const bool yaml = arg.size() > 5 && (arg.substr(arg.size() - 5) == ".yaml" || arg.substr(arg.size() - 4) == ".yml");
+  if (yaml || depth > 0) {
+    out.push_back({"", arg});
+    return;
+  }
+  std::ifstream in(arg);
+  if (!in) throw alwann::file_error(arg, "cannot read config list");
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find('#'));
+    const auto b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+    if (b == std::string::npos) continue;
+    line = line.substr(b, e - b + 1);
+    const auto sp = line.find_first_of(" \t");
+    if (sp != std::string::npos) {
+      const auto rest = line.find_first_not_of(" \t", sp);
+      out.push_back({line.substr(0, sp), line.substr(rest)});
+    } else {
+      expand(line, out, depth + 1);
+    }
+  }
+}
+
+const alwann::cli::CommandRegistration registration{
+    "compare", "Compare accelerator+mapping pairs: energy, cycles, accuracy; CSV and SVG chart", [](CLI::App& sub) {
+      auto a = std::make_shared<CompareArgs>();
+      sub.add_option("configs", a->configs, "MAPPING.yaml, ACCEL.yaml,MAPPING.yaml, or a file listing them")->required();
+      sub.add_option("--model", a->model, "ONNX model")->required();
+      sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
+      sub.add_option("--detail", a->detail, "pe or fold")->check(CLI::IsMember({"pe", "fold"}));
+      sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
+      sub.add_option("--csv", a->csv, "CSV output");
+      sub.add_option("--chart", a->chart, "SVG bar chart output");
+      return [a]() {
+        using namespace alwann;
+        std::vector<Pair> pairs;
+        for (const auto& c : a->configs) expand(c, pairs);
+        // Parse and validate every file before simulating anything.
+        std::vector<mapping::MappingConfig> maps;
+        std::vector<mapping::AcceleratorConfig> accs;
+        for (const auto& p : pairs) {
+          maps.push_back(mapping::MappingConfig::load(p.mapping, p.accelerator));
+          accs.push_back(mapping::AcceleratorConfig::load(maps.back().accelerator_path));
+        }
+        sim::ModelSimulation model(a->model, a->images);
+        sim::ModelRunOptions o;
+        o.sim.detail = sim::parse_detail(a->detail);
+        o.accuracy_images = a->images;
+        o.tune = nn::parse_tune(a->tune);
+        std::vector<sim::ComparedRun> runs;
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+          runs.push_back({maps[i].name + "@" + accs[i].name, model.run(accs[i], maps[i], o)});
+          fmt::print(stderr, "compare: {} done\n", runs.back().label);
+        }
+        fmt::print("{}", sim::compare_table(runs));
+        OutputSet out;
+        out.stage(a->csv, sim::compare_csv(runs));
+        out.stage(a->chart, sim::energy_chart_svg(runs));
+        out.commit();
+        fmt::print("wrote {} and {}\n", a->csv, a->chart);
+        return 0;
+      };
+    }};
+
+}  // namespace

@@ -1,0 +1,49 @@
+// `alwann simulate`: one accelerator + mapping + model through the SystemC
+// models; per-layer table, totals, optional JSON.
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/CommandRegistry.hpp"
+#include "common/AtomicFile.hpp"
+#include "sim/ModelSimulation.hpp"
+#include "sim/Report.hpp"
+
+namespace {
+
+struct SimulateArgs {
+  std::string accelerator, model, mapping, json, detail = "fold", tune = "alwann";
+  int images = 0, samples = 64;
+};
+
+const alwann::cli::CommandRegistration registration{
+    "simulate", "Simulate a mapped network on an accelerator (cycles, energy, accuracy)", [](CLI::App& sub) {
+      auto a = std::make_shared<SimulateArgs>();
+      sub.add_option("--accelerator", a->accelerator, "Accelerator YAML (default: the mapping's)");
+      sub.add_option("--model", a->model, "ONNX model (its YAML beside it)")->required();
+      sub.add_option("--mapping", a->mapping, "Mapping YAML")->required();
+      sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
+      sub.add_option("--detail", a->detail, "pe: every PE clocked; fold: one event per fold")
+          ->check(CLI::IsMember({"pe", "fold"}));
+      sub.add_option("--json", a->json, "Write the results as JSON");
+      sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
+      sub.add_option("--samples", a->samples, "Fold level: operand-stream segments per layer for multiplier energy")
+          ->check(CLI::PositiveNumber);
+      return [a]() {
+        using namespace alwann;
+        auto mapping = mapping::MappingConfig::load(a->mapping, a->accelerator);
+        const auto acc = mapping::AcceleratorConfig::load(mapping.accelerator_path);
+        sim::ModelRunOptions o;
+        o.sim.detail = sim::parse_detail(a->detail);
+        o.sim.sample_segments = a->samples;
+        o.accuracy_images = a->images;
+        o.tune = nn::parse_tune(a->tune);
+        sim::ModelSimulation model(a->model, a->images);
+        const auto r = model.run(acc, mapping, o);
+        fmt::print("{}\n{}", sim::layer_table(r), sim::totals_text(r));
+        if (!a->json.empty()) write_file_atomically(a->json, sim::to_json(r).dump(2) + "\n");
+        return 0;
+      };
+    }};
+
+}  // namespace

@@ -1,0 +1,46 @@
+#pragma once
+// A model prepared once (ONNX import, calibration, quantised test images) and
+// simulated under many accelerator+mapping pairs: the glue between the nn
+// engine and the accelerator models used by `alwann simulate` and `compare`.
+// The operands the arrays see (port A: the weight codes after the weight
+// update; port B: the im2col activation codes of the first test image) come
+// from the bit-true integer engine running the mapping's multipliers.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mapping/AcceleratorConfig.hpp"
+#include "mapping/MappingConfig.hpp"
+#include "nn/Evaluation.hpp"
+#include "sim/Simulator.hpp"
+
+namespace alwann::sim {
+
+struct ModelRunOptions {
+  SimOptions sim;
+  int accuracy_images = 0;  // 0: no accuracy
+  nn::Tune tune = nn::Tune::Alwann;
+};
+
+class ModelSimulation {
+ public:
+  // `max_images`: test images to quantise (>= every later accuracy_images).
+  ModelSimulation(const std::string& model_path, int max_images);
+
+  const mapping::NetworkWork& work() const { return work_; }
+  const nn::Network& network() const { return prep_->network(); }
+
+  SimResult run(const mapping::AcceleratorConfig& acc, const mapping::MappingConfig& mapping, const ModelRunOptions& o);
+  MultiplyEnergyCache& energy_cache() { return cache_; }
+
+ private:
+  std::vector<LayerOperandsPtr> operands(const std::vector<nn::LayerMultiplier>& mults, const std::string& key);
+
+  std::unique_ptr<nn::PreparedEvaluation> prep_;
+  mapping::NetworkWork work_;
+  MultiplyEnergyCache cache_;
+  std::map<std::string, std::vector<LayerOperandsPtr>> operand_cache_;
+};
+
+}  // namespace alwann::sim
