@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cli/CommandRegistry.hpp"
 #include "common/AtomicFile.hpp"
 #include "nn/Evaluation.hpp"
+#include "rtl/MultiplierLibrary.hpp"
 
 namespace alwann::cli {
 namespace {
@@ -17,16 +19,14 @@ struct EvaluateArgs {
   std::size_t images = 10000, calibration = 1000;
   std::uint64_t seed = 1;
   int threads = nn::default_threads();
-  bool approximate_fc = false, skip_float = false;
+  bool approximate_fc = false, skip_float = false, sweep = false;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-int run(const EvaluateArgs& a) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const nn::Tune tune = nn::parse_tune(a.tune);
+nn::EvaluationSetup make_setup(const EvaluateArgs& a) {
   nn::EvaluationSetup setup;
   setup.model_path = a.model;
   setup.data = a.data;
@@ -36,7 +36,58 @@ int run(const EvaluateArgs& a) {
   setup.calibration_seed = a.seed;
   setup.threads = std::max(1, a.threads);
   setup.import.keep_fully_connected_exact = !a.approximate_fc;
-  auto progress = [](const std::string& s) { fmt::print(stderr, "[evaluate] {}\n", s); };
+  return setup;
+}
+
+void progress(const std::string& s) { fmt::print(stderr, "[evaluate] {}\n", s); }
+
+// Every built-in multiplier of the scheme's signedness, used uniformly, with
+// each weight update: the table of docs/nn.md. Preparation is shared.
+int run_sweep(const EvaluateArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const nn::EvaluationSetup setup = make_setup(a);
+  const nn::PreparedEvaluation prep(setup, progress);
+  auto& lib = rtl::MultiplierLibrary::instance();
+  const auto resolve = nn::library_resolver();
+  const bool want_signed = prep.quantized()->is_signed();
+  const double exact = prep.accuracy({});
+  fmt::print("model {}, data {} ({} test images), scheme {}, calibration {} images (seed {})\n", prep.network().name(),
+             prep.data_name(), prep.images(), a.scheme, a.calibration, a.seed);
+  fmt::print("exact 8-bit top-1: {:.2f} %\n", exact);
+  fmt::print("{:<18} {:>9} {:>10} {:>10} {:>10}\n", "multiplier", "power_mW", "none", "alwann", "data");
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& name : lib.names()) {
+    if (lib.info(name).is_signed != want_signed) continue;
+    const auto assignment = nn::MultiplierAssignment::uniform(prep.network(), name);
+    nlohmann::json row{{"multiplier", name}};
+    std::string line = fmt::format("{:<18} {:>9}", name,
+                                   lib.info(name).figures.power_mw ? fmt::format("{:.3f}", *lib.info(name).figures.power_mw) : "-");
+    for (nn::Tune t : {nn::Tune::None, nn::Tune::Alwann, nn::Tune::Data}) {
+      const double acc = prep.accuracy(prep.multipliers(assignment, t, resolve));
+      row[std::string("accuracy_") + nn::to_string(t)] = acc;
+      line += fmt::format(" {:>10.2f}", acc);
+    }
+    if (lib.info(name).figures.power_mw) row["power_mw"] = *lib.info(name).figures.power_mw;
+    fmt::print("{}\n", line);
+    std::fflush(stdout);
+    rows.push_back(row);
+  }
+  const double total = seconds_since(t0);
+  fmt::print("wall time {:.1f} s, {} threads\n", total, setup.threads);
+  if (!a.json_out.empty()) {
+    const nlohmann::json j{{"model", prep.network().name()}, {"data", prep.data_name()}, {"images", prep.images()},
+                           {"scheme", a.scheme}, {"calibration_images", a.calibration}, {"accuracy_exact", exact},
+                           {"seconds", total}, {"multipliers", rows}};
+    write_file_atomically(a.json_out, j.dump(2) + "\n");
+  }
+  return 0;
+}
+
+int run(const EvaluateArgs& a) {
+  if (a.sweep) return run_sweep(a);
+  const auto t0 = std::chrono::steady_clock::now();
+  const nn::Tune tune = nn::parse_tune(a.tune);
+  const nn::EvaluationSetup setup = make_setup(a);
   const nn::PreparedEvaluation prep(setup, progress);
   const nn::Network& net = prep.network();
   const auto assignment = nn::MultiplierAssignment::from_argument(a.multipliers, net);
@@ -56,12 +107,14 @@ int run(const EvaluateArgs& a) {
 
   fmt::print("model {} ({}), data {} ({} test images), scheme {}, tune {}, multipliers {}\n", net.name(), a.model,
              prep.data_name(), prep.images(), a.scheme, a.tune, assignment.summary());
-  fmt::print("{:<28} {:<16} {:>12}  {}\n", "layer", "op", "MACs", "multiplier");
+  size_t w = 5;  // name column as wide as the longest name
+  for (const auto& l : net.layers()) w = std::max(w, l.name.size());
+  fmt::print("{:<{}} {:<16} {:>12}  {}\n", "layer", w, "op", "MACs", "multiplier");
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& l : net.layers()) {
     if (l.macs == 0) continue;
     const std::string mult = l.approximable ? assignment.of(l.name) : "exact (not approximable)";
-    fmt::print("{:<28} {:<16} {:>12}  {}\n", l.name, nn::op_name(l.op), l.macs, mult);
+    fmt::print("{:<{}} {:<16} {:>12}  {}\n", l.name, w, nn::op_name(l.op), l.macs, mult);
     layers.push_back({{"name", l.name}, {"op", nn::op_name(l.op)}, {"macs", l.macs},
                       {"approximable", l.approximable}, {"multiplier", l.approximable ? assignment.of(l.name) : "exact"}});
   }
@@ -106,6 +159,8 @@ const CommandRegistration reg{
       sub.add_option("--seed", a->seed, "seed choosing the calibration images")->capture_default_str();
       sub.add_flag("--approximate-fc", a->approximate_fc, "approximate fully connected layers too");
       sub.add_flag("--skip-float", a->skip_float, "do not run the float reference");
+      sub.add_flag("--sweep", a->sweep,
+                   "evaluate every built-in multiplier of the scheme's signedness uniformly with each --tune");
       sub.add_option("--json", a->json_out, "write the results as JSON");
       return [a]() { return run(*a); };
     }};

@@ -2,6 +2,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "cli/CommandRegistry.hpp"
 #include "common/AtomicFile.hpp"
 #include "nn/OnnxImport.hpp"
@@ -41,11 +43,13 @@ const CommandRegistration reg{
         const auto net = nn::load_onnx(*model, opt);
         fmt::print("model {} ({}): {} layers, input {}\n", net->name(), *model, net->layers().size(),
                    nn::shape_string(net->input().output_shape));
-        fmt::print("{:>3}  {:<28} {:<18} {:<12} {:<12} {:<18} {:>12}  {}\n", "id", "name", "op", "input", "output",
+        size_t w = 4;  // name column as wide as the longest name
+        for (const auto& l : net->layers()) w = std::max(w, l.name.size());
+        fmt::print("{:>3}  {:<{}} {:<18} {:<12} {:<12} {:<18} {:>12}  {}\n", "id", "name", w, "op", "input", "output",
                    "kernel", "MACs", "approx");
         nlohmann::json layers = nlohmann::json::array();
         for (const auto& l : net->layers()) {
-          fmt::print("{:>3}  {:<28} {:<18} {:<12} {:<12} {:<18} {:>12}  {}\n", l.id, l.name, nn::op_name(l.op),
+          fmt::print("{:>3}  {:<{}} {:<18} {:<12} {:<12} {:<18} {:>12}  {}\n", l.id, l.name, w, nn::op_name(l.op),
                      nn::shape_string(l.input_shape), nn::shape_string(l.output_shape), geometry(l), l.macs,
                      l.approximable ? "yes" : "-");
           layers.push_back(layer_json(l));

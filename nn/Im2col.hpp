@@ -7,6 +7,7 @@
 //
 // The same order is the operand stream of a weight-stationary array: row k of
 // the matrix is what PE row k sees over time (reference §5).
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -33,11 +34,18 @@ void im2col_columns(const Layer& l, const T* input, int group, T pad_value, T* x
             for (int ox = 0; ox < OW; ++ox) o[ox] = pad_value;
             continue;
           }
+          // Columns whose tap lies inside the row: ox in [lo, hi).
+          const int x0 = kx * l.dilation_w - l.pad_left, sw = l.stride_w;
+          const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
+          const int hi = std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1));
           const T* src = plane + static_cast<std::int64_t>(iy) * W;
-          for (int ox = 0; ox < OW; ++ox) {
-            const int ix = ox * l.stride_w + kx * l.dilation_w - l.pad_left;
-            o[ox] = (ix < 0 || ix >= W) ? pad_value : src[ix];
+          for (int ox = 0; ox < lo; ++ox) o[ox] = pad_value;
+          if (sw == 1) {
+            if (hi > lo) std::copy(src + lo + x0, src + hi + x0, o + lo);
+          } else {
+            for (int ox = lo; ox < hi; ++ox) o[ox] = src[ox * sw + x0];
           }
+          for (int ox = hi; ox < OW; ++ox) o[ox] = pad_value;
         }
       }
   }

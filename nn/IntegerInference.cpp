@@ -21,7 +21,15 @@ IntegerEngine::IntegerEngine(QuantizedNetworkPtr q, std::vector<LayerMultiplier>
   mult_.resize(net.layers().size());
   port_a_.resize(net.layers().size());
   gemm_.resize(net.layers().size());
+  add_terms_.resize(net.layers().size());
   for (const Layer& l : net.layers()) {
+    if (l.op == OpKind::Add)  // an input term depends only on its 8-bit code: tabulate it once
+      for (size_t j = 0; j < 2; ++j) {
+        const int z = q_->layer(l.predecessors[j]).output.zero_point;
+        for (int c = 0; c < 256; ++c)
+          add_terms_[static_cast<size_t>(l.id)][j][static_cast<size_t>(c)] =
+              apply_multiplier((q_->value(static_cast<std::uint8_t>(c)) - z) * (1 << 20), q_->layer(l.id).input_rescale[j]);
+      }
     if (l.op != OpKind::Conv && l.op != OpKind::FullyConnected) continue;
     LayerMultiplier& m = mult_[static_cast<size_t>(l.id)];
     if (!l.approximable) m = LayerMultiplier{};
@@ -120,13 +128,13 @@ void IntegerEngine::pool(const Layer& l, const Codes& in, Codes& out) const {
   }
 }
 
+// TFLite's integer Add: both inputs on a 2^-20 grid of twice the larger scale, summed, requantised.
 void IntegerEngine::add(const Layer& l, const Codes& a, const Codes& b, Codes& out) const {
   const QuantizedLayer& ql = q_->layer(l.id);
-  const int za = q_->layer(l.predecessors[0]).output.zero_point, zb = q_->layer(l.predecessors[1]).output.zero_point;
+  const auto& terms = add_terms_[static_cast<size_t>(l.id)];
   for (size_t i = 0; i < out.size(); ++i) {
-    const std::int32_t sa = apply_multiplier((q_->value(a[i]) - za) * (1 << 20), ql.input_rescale[0]);
-    const std::int32_t sb = apply_multiplier((q_->value(b[i]) - zb) * (1 << 20), ql.input_rescale[1]);
-    out[i] = to_code(std::clamp(ql.output.zero_point + apply_multiplier(sa + sb, ql.output_rescale), ql.out_min, ql.out_max));
+    const std::int32_t sum = terms[0][a[i]] + terms[1][b[i]];
+    out[i] = to_code(std::clamp(ql.output.zero_point + apply_multiplier(sum, ql.output_rescale), ql.out_min, ql.out_max));
   }
 }
 

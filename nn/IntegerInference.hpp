@@ -58,6 +58,8 @@ class IntegerEngine {
   std::vector<LayerMultiplier> mult_;
   std::vector<Codes> port_a_;
   std::vector<std::vector<PreparedGemm>> gemm_;  // [layer][group]
+  // Add: each input code's contribution on the common 2^-20 grid, per layer (a, b).
+  std::vector<std::array<std::array<std::int32_t, 256>, 2>> add_terms_;
 };
 
 // Histogram of the activation codes that reach port B of each approximable
