@@ -1,6 +1,7 @@
 // Weight and activation re-layouts shared by the kernels, and the calls into
 // the AVX-512 kernels with their plain arguments (plain C++, any CPU).
 #include <algorithm>
+#include <cstring>
 
 #include "nn/kernels/GemmImpl.hpp"
 
@@ -44,16 +45,42 @@ void prepare_exact_packed(PreparedGemm::Impl& p) {
         p.wsum128[n] += 128 * static_cast<std::int8_t>(p.w[static_cast<std::size_t>(n) * p.K + k]);
 }
 
+namespace {
+
+// Transposes the 8 x 8 bytes whose rows start at src + i * src_stride into
+// dst + j * dst_stride: three rounds of swapping 1-, 2- and 4-byte halves of
+// 2 x 2 blocks inside 64-bit words (Hacker's Delight, transpose8).
+void transpose_8x8(const std::uint8_t* src, std::size_t src_stride, std::uint8_t* dst, std::size_t dst_stride) {
+  std::uint64_t a[8];
+  for (int i = 0; i < 8; ++i) std::memcpy(&a[i], src + i * src_stride, 8);
+  for (int i = 0; i < 8; i += 2) {
+    const std::uint64_t t = ((a[i] >> 8) ^ a[i + 1]) & 0x00FF00FF00FF00FFull;
+    a[i + 1] ^= t;
+    a[i] ^= t << 8;
+  }
+  for (int i : {0, 1, 4, 5}) {
+    const std::uint64_t t = ((a[i] >> 16) ^ a[i + 2]) & 0x0000FFFF0000FFFFull;
+    a[i + 2] ^= t;
+    a[i] ^= t << 16;
+  }
+  for (int i = 0; i < 4; ++i) {
+    const std::uint64_t t = ((a[i] >> 32) ^ a[i + 4]) & 0x00000000FFFFFFFFull;
+    a[i + 4] ^= t;
+    a[i] ^= t << 32;
+  }
+  for (int j = 0; j < 8; ++j) std::memcpy(dst + j * dst_stride, &a[j], 8);
+}
+
+}  // namespace
+
 void transpose_bytes(const std::uint8_t* src, int rows, int cols, std::uint8_t* dst) {
-  // 32 x 32 tiles keep both the read and the write side within a few cache lines.
-  constexpr int kTile = 32;
-  for (int r0 = 0; r0 < rows; r0 += kTile)
-    for (int c0 = 0; c0 < cols; c0 += kTile) {
-      const int r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
-      for (int c = c0; c < c1; ++c)
-        for (int r = r0; r < r1; ++r)
-          dst[static_cast<std::size_t>(c) * rows + r] = src[static_cast<std::size_t>(r) * cols + c];
-    }
+  // 8 x 8 blocks in registers; the ragged right and bottom edges byte by byte.
+  const int rows8 = rows / 8 * 8, cols8 = cols / 8 * 8;
+  const std::size_t R = static_cast<std::size_t>(rows), C = static_cast<std::size_t>(cols);
+  for (int r = 0; r < rows8; r += 8)
+    for (int c = 0; c < cols8; c += 8) transpose_8x8(src + r * C + c, C, dst + c * R + r, R);
+  for (int r = 0; r < rows; ++r)
+    for (int c = r < rows8 ? cols8 : 0; c < cols; ++c) dst[c * R + r] = src[r * C + c];
 }
 
 void pack_exact_activations(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, bool x_is_transposed,
