@@ -83,6 +83,18 @@ TEST_CASE("quantised accuracy tracks float and is thread-count independent", "[e
   }
 }
 
+TEST_CASE("the library's exact multipliers give the exact accuracy", "[evaluate][library]") {
+  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
+    auto setup = tiny_setup(200, 2);
+    setup.scheme = s;
+    const PreparedEvaluation p(setup);
+    const std::string name = s == Scheme::TfUint8 ? "mul8u_exact" : "mul8s_exact";
+    const auto m = p.multipliers(MultiplierAssignment::uniform(p.network(), name), Tune::Alwann, library_resolver());
+    CHECK(m[static_cast<size_t>(p.network().approximable_layers()[0])].weight_remap == identity_remap());
+    CHECK(p.accuracy(m) == p.accuracy({}));
+  }
+}
+
 TEST_CASE("ResNet-8 quantised accuracy on the first 1000 test images", "[evaluate][resnet8]") {
   if (!fs::exists(kResnet8)) {
     WARN("models/resnet8.onnx not present: skipped");
