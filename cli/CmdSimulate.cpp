@@ -13,7 +13,7 @@ namespace {
 
 struct SimulateArgs {
   std::string accelerator, model, mapping, json, detail = "fold", tune = "alwann";
-  int images = 0, samples = 64;
+  int images = 0, samples = 256;
 };
 
 const alwann::cli::CommandRegistration registration{
