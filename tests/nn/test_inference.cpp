@@ -58,6 +58,36 @@ TEST_CASE("the exact multiplier through the table path equals the exact integer 
   }
 }
 
+TEST_CASE("an exact-valued table through the table kernels equals the exact integer path", "[inference]") {
+  // An exact table is routed to the exact kernel, so spoil one row no weight
+  // uses: the table kernels then run, and every product they read is exact.
+  auto net = load_onnx(fixture("ops_all.onnx"));
+  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
+    INFO(to_string(s));
+    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 32, 4));
+    const bool sgn = s == Scheme::Int8Symmetric;
+    IntegerEngine exact(q);
+    std::vector<bool> used(256, false);
+    for (int id : net->approximable_layers())
+      for (std::uint8_t w : exact.port_a_weights(id)) used[w] = true;
+    const auto unused = std::find(used.begin(), used.end(), false);
+    REQUIRE(unused != used.end());
+    std::vector<std::uint16_t> d = rtl::ProductTable::exact(sgn).data();
+    for (int x = 0; x < 256; ++x) d[static_cast<size_t>((unused - used.begin()) * 256 + x)] ^= 0x5a5a;
+    auto spoiled = std::make_shared<const rtl::ProductTable>("exact_but_one_row", sgn, d);
+    REQUIRE_FALSE(spoiled->is_exact());
+    for (KernelPath path : {KernelPath::Portable, best_kernel_path()}) {
+      IntegerEngine table(q, uniform(*net, spoiled), path);
+      for (const auto& x : nn_test::random_inputs(*net, 8, 5)) {
+        std::vector<Codes> a, b;
+        exact.run(q->quantize_input(x), &a);
+        table.run(q->quantize_input(x), &b);
+        CHECK(a == b);
+      }
+    }
+  }
+}
+
 TEST_CASE("approximate products come from the table, weight on port A", "[inference]") {
   auto net = load_onnx(fixture("ops_all.onnx"));
   for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
