@@ -129,6 +129,15 @@ void BitBlaster::read_assignments(const pugi::xml_node& scope) {
       add_lhs(n.last_child(), n, rhs_bit);
       continue;
     }
+    if (op == "initial") {  // Verilator turns `assign x = <constant>;` into an initial block
+      for (auto a : n.children()) {
+        if (std::string(a.name()) != "assign" || std::string(a.first_child().name()) != "const")
+          fail(n, "unsupported construct 'initial' (only continuous assignments are supported)");
+        int rhs_bit = 0;
+        add_lhs(a.last_child(), a, rhs_bit);
+      }
+      continue;
+    }
     fail(n, "unsupported construct '" + op + "' (only continuous assignments are supported)");
   }
   // --flatten mostly rewrites references to the aliased net; an alias (rhs

@@ -110,10 +110,18 @@ BitBlaster::Bits BitBlaster::eval(const pugi::xml_node& n) {
     return a;
   }
   if (op == "sel") {
-    const Bits from = eval_child(n, 0);
     const pugi::xml_node lsb = n.first_child().next_sibling();
     if (std::string(lsb.name()) != "const") fail(n, "variable bit-select is not supported");
     const long lo = const_value(lsb);
+    const pugi::xml_node from_node = n.first_child();
+    if (std::string(from_node.name()) == "varref") {  // only the selected bits need drivers
+      const int var = find_var(from_node.attribute("name").value(), from_node);
+      Bits r(width, k0);
+      for (int i = 0; i < width; ++i)
+        if (lo + i < vars_[var].width) r[i] = resolve(var, static_cast<int>(lo + i), n);
+      return r;
+    }
+    const Bits from = eval(from_node);
     Bits r(width, k0);
     for (int i = 0; i < width; ++i)
       if (lo + i < static_cast<long>(from.size())) r[i] = from[lo + i];

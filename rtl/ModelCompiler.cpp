@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -117,14 +118,19 @@ extern "C" void {0}_delete(void* p) {{ delete static_cast<Holder*>(p); }}
 extern "C" std::uint16_t {0}_multiply(void* p, std::uint8_t a, std::uint8_t b) {{
   auto* h = static_cast<Holder*>(p); h->top.A = a; h->top.B = b; h->top.eval(); return h->top.O; }}
 )", prefix));
-  std::vector<std::string> objs;
-  for (const auto& entry : fs::directory_iterator(mdir)) {
-    const fs::path p = entry.path();
-    if (p.extension() != ".cpp") continue;
-    const std::string obj = dir + "/" + p.stem().string() + ".o";
-    objs.push_back(obj);
-    jobs.push_back([=] { compile_object(p.string(), obj, {mdir}, s.path); });
-  }
+  // One translation unit per model (a unity file over Verilator's ~8
+  // outputs): verilated.h is parsed once instead of eight times.
+  std::string unity;
+  std::vector<std::string> parts;
+  for (const auto& entry : fs::directory_iterator(mdir))
+    if (entry.path().extension() == ".cpp") parts.push_back(entry.path().filename().string());
+  std::sort(parts.begin(), parts.end());
+  for (const auto& p : parts) unity += "#include \"" + p + "\"\n";
+  const std::string unity_path = dir + "/" + prefix + "__unity.cpp";
+  write_file_atomically(unity_path, unity);
+  const std::string obj = dir + "/" + prefix + ".o";
+  jobs.push_back([=] { compile_object(unity_path, obj, {mdir}, s.path); });
+  std::vector<std::string> objs = {obj};
   return objs;  // objects.txt is written once the jobs ran (compile_models)
 }
 

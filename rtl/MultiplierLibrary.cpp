@@ -130,7 +130,7 @@ std::shared_ptr<const GateNetlist> MultiplierLibrary::netlist(const std::string&
   }
   if (!fs::exists(info.verilog_path))
     throw file_error(info.verilog_path, "Verilog of multiplier '" + name + "' not found (needed for its netlist)");
-  auto netlist = std::make_shared<GateNetlist>(read_verilog_netlist({info.verilog_path, name, libraries}));
+  auto netlist = std::make_shared<GateNetlist>(read_verilog_netlist({info.verilog_path, name, libraries}, info.content_hash));
   std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = entry(name);
   if (!e.netlist) e.netlist = netlist;

@@ -1,11 +1,35 @@
 #include "rtl/ToggleEnergy.hpp"
 
+#include <cstring>
 #include <random>
 
 #include "rtl/GateNetlist.hpp"
 #include "rtl/TechModel.hpp"
 
 namespace alwann::rtl {
+
+namespace {
+
+// Bit planes of up to 64 operands: plane[i] bit l = bit i of v[l]. Each
+// 8x8 bit block is transposed with three delta swaps (Hacker's Delight 7-3).
+void to_bit_planes(const std::uint8_t* v, int lanes, std::uint64_t plane[8]) {
+  std::uint8_t padded[64] = {0};
+  std::memcpy(padded, v, static_cast<size_t>(lanes));
+  for (int i = 0; i < 8; ++i) plane[i] = 0;
+  for (int block = 0; block < 8; ++block) {
+    std::uint64_t x;
+    std::memcpy(&x, padded + 8 * block, 8);
+    std::uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAull;
+    x ^= t ^ (t << 7);
+    t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCull;
+    x ^= t ^ (t << 14);
+    t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ull;
+    x ^= t ^ (t << 28);
+    for (int i = 0; i < 8; ++i) plane[i] |= ((x >> (8 * i)) & 0xFF) << (8 * block);
+  }
+}
+
+}  // namespace
 
 ToggleSimulator::ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, std::shared_ptr<const TechModel> tech)
     : netlist_(std::move(netlist)), tech_(std::move(tech)) {
@@ -31,14 +55,9 @@ void ToggleSimulator::feed(const std::uint8_t* a, const std::uint8_t* b, std::si
   const size_t signals = netlist_->signals().size();
   while (n > 0) {
     const int lanes = n >= 64 ? 64 : static_cast<int>(n);
-    std::uint64_t va[8] = {0}, vb[8] = {0};
-    for (int l = 0; l < lanes; ++l) {
-      const unsigned x = a[l], y = b[l];
-      for (int i = 0; i < 8; ++i) {
-        va[i] |= static_cast<std::uint64_t>((x >> i) & 1) << l;
-        vb[i] |= static_cast<std::uint64_t>((y >> i) & 1) << l;
-      }
-    }
+    std::uint64_t va[8], vb[8];
+    to_bit_planes(a, lanes, va);
+    to_bit_planes(b, lanes, vb);
     netlist_->evaluate(va, vb, values_);
     const std::uint64_t mask = lanes == 64 ? ~0ull : (1ull << lanes) - 1;
     for (size_t s = 0; s < signals; ++s) {

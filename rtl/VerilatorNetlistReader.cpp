@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/CacheDirectory.hpp"
 #include "common/Error.hpp"
 #include "rtl/BitBlaster.hpp"
 #include "rtl/VerilatorRunner.hpp"
@@ -27,7 +28,9 @@ GateNetlist read_verilator_xml(const std::string& xml_path, const std::string& s
   return blaster.run();
 }
 
-GateNetlist read_verilog_netlist(const VerilogSource& source) {
+GateNetlist read_verilog_netlist(const VerilogSource& source, const std::string& cache_key) {
+  const std::string cached = cache_key.empty() ? "" : cache_path("netlists/" + cache_key + ".xml");
+  if (!cached.empty() && fs::exists(cached)) return read_verilator_xml(cached, source.path, source.top_module);
   static std::atomic<int> counter{0};
   const fs::path dir = fs::temp_directory_path() /
                        ("alwann-xml-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -39,7 +42,13 @@ GateNetlist read_verilog_netlist(const VerilogSource& source) {
                                    "--xml-output", xml, "-Mdir", dir.string(), source.path};
   for (const auto& lib : source.libraries) args.push_back(lib);
   run_verilator_or_throw(args, source.path);
-  return read_verilator_xml(xml, source.path, source.top_module);
+  GateNetlist netlist = read_verilator_xml(xml, source.path, source.top_module);
+  if (!cached.empty()) {  // only XML that read cleanly is kept
+    std::error_code ec;
+    fs::copy_file(xml, cached + ".tmp", fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(cached + ".tmp", cached, ec);
+  }
+  return netlist;
 }
 
 }  // namespace alwann::rtl

@@ -19,7 +19,9 @@ struct VerilogSource {
 
 // Runs Verilator (xml-only) and reads the result. Throws alwann::Error naming
 // the file: Verilator's first error message, wrong ports, unsupported constructs.
-GateNetlist read_verilog_netlist(const VerilogSource& source);
+// With a cache key (a content hash), Verilator's XML is kept in the cache
+// directory and reused.
+GateNetlist read_verilog_netlist(const VerilogSource& source, const std::string& cache_key = "");
 
 // Reads an XML file Verilator produced (exposed for tests and caching).
 GateNetlist read_verilator_xml(const std::string& xml_path, const std::string& source_path,

@@ -92,7 +92,7 @@ std::vector<std::string> MultiplierLibrary::import_verilog(const std::vector<std
   // before any compiler time is spent, and nothing is registered on failure.
   std::vector<std::shared_ptr<const GateNetlist>> netlists;
   for (const auto& p : pending)
-    netlists.push_back(std::make_shared<GateNetlist>(read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries})));
+    netlists.push_back(std::make_shared<GateNetlist>(read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries}, p.info.content_hash)));
   std::vector<ModelSource> sources;
   for (const auto& p : pending) sources.push_back(p.source);
   const auto factories = compile_models(sources);

@@ -1,0 +1,41 @@
+#pragma once
+// Runs the real `alwann` binary and captures what a user would see.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace alwann::test {
+
+struct CliResult {
+  int status;
+  std::string out, err;
+};
+
+inline CliResult run_alwann(const std::string& args) {
+  namespace fs = std::filesystem;
+  static int counter = 0;
+  const fs::path err_file = fs::temp_directory_path() / ("alwann-cli-test-stderr-" + std::to_string(::getpid()) + "-" +
+                                                         std::to_string(counter++));
+  const std::string cmd = std::string(ALWANN_EXE) + " " + args + " 2>" + err_file.string();
+  CliResult r{0, "", ""};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (FILE* e = std::fopen(err_file.c_str(), "r")) {
+    while ((n = std::fread(buf.data(), 1, buf.size(), e)) > 0) r.err.append(buf.data(), n);
+    std::fclose(e);
+  }
+  fs::remove(err_file);
+  return r;
+}
+
+inline std::string source_path(const std::string& relative) { return std::string(ALWANN_SOURCE_DIR) + "/" + relative; }
+
+}  // namespace alwann::test
