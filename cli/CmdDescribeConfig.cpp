@@ -16,15 +16,14 @@ void print_sections(const std::vector<SectionDecl>& sections, const std::string&
     if (!only.empty() && s.file_kind != only) continue;
     fmt::print("\n[{}] {}  -- {}\n", s.file_kind, s.name.empty() ? "(top level)" : s.name, s.description);
     for (const auto& p : s.params) {
-      std::string def = p.default_value.empty() ? "required" : p.default_value == "-" ? "(derived)" : p.default_value;
+      std::string def = p.default_value.empty() ? "(required)" : p.default_value == "-" ? "(derived)" : p.default_value;
       std::string type = alwann::mapping::param_type_name(p.type);
       if (!p.choices.empty()) {
         type.clear();
         for (const auto& c : p.choices) type += (type.empty() ? "" : "|") + c;
       }
       if (p.power_of_two) type += ", power of two";
-      fmt::print("  {:<26} {:<24} {:<12} default {:<11} {}\n", p.key, type, p.unit.empty() ? "-" : p.unit, def,
-                 p.description);
+      fmt::print("  {:<26} {:<24} {:<12} {:<11} {}\n", p.key, type, p.unit.empty() ? "-" : p.unit, def, p.description);
     }
   }
 }
@@ -35,7 +34,8 @@ const alwann::cli::CommandRegistration registration{
       auto kind = std::make_shared<std::string>();
       sub.add_option("--kind", *kind, "Only one file kind")->check(CLI::IsMember({"accelerator", "mapping", "technology"}));
       return [kind]() {
-        fmt::print("Config keys (default 'technology': taken from the technology file the accelerator names).\n");
+        fmt::print("Config keys: key, type, unit, default, description. Default 'technology': taken from the\n"
+                   "technology file the accelerator names; see docs/simulation.md.\n");
         print_sections(alwann::mapping::AcceleratorConfig::sections(), *kind);
         print_sections(alwann::mapping::MappingConfig::sections(), *kind);
         print_sections(alwann::mapping::TechnologyFigures::sections(), *kind);

@@ -70,7 +70,7 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
   for (auto& r : res.layers) {
     const auto& l = s.work[r.id];
     const int u = s.mapping.unit_of_layer[l.id];
-    r.macs = l.on_array() ? l.macs : 0;
+    r.macs = l.macs;
     r.unit = u >= 0 ? acc.units[u].name : (l.vector_ops > 0 ? "vector" : "");
     if (u >= 0 && !l.on_array()) r.unit += ".vector";
     r.multiplier = l.on_array() ? s.mapping.unit_multipliers[u] : "";

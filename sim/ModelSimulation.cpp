@@ -20,10 +20,8 @@ std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::La
   const auto& q = *prep_->quantized();
   const auto& net = prep_->network();
   nn::IntegerEngine engine(prep_->quantized(), mults);
-  const auto& test = prep_->test_set();
-  const auto input = q.quantize_input(prep_->config().normalise(test.image(0), test.image_size()));
   std::vector<nn::Codes> acts;
-  engine.run(input, &acts);
+  engine.run(first_image(), &acts);
   std::vector<LayerOperandsPtr> ops(work_.size());
   for (const auto& w : work_) {
     if (!w.on_array()) continue;
@@ -52,24 +50,35 @@ std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::La
   return ops;
 }
 
-SimResult ModelSimulation::run(const mapping::AcceleratorConfig& acc, const mapping::MappingConfig& m,
-                               const ModelRunOptions& o) {
-  auto setup = SimulationSetup::make(acc, work_, m);
+nn::Codes ModelSimulation::first_image() const {
+  const auto& test = prep_->test_set();
+  return prep_->quantized()->quantize_input(prep_->config().normalise(test.image(0), test.image_size()));
+}
+
+ModelSimulation::PreparedRun ModelSimulation::prepare(const mapping::AcceleratorConfig& acc,
+                                                      const mapping::MappingConfig& m, nn::Tune tune) {
+  PreparedRun p{SimulationSetup::make(acc, work_, m), {}};
   nn::MultiplierAssignment assignment;
-  std::string key = nn::to_string(o.tune);
+  std::string key = nn::to_string(tune);
   for (const auto& w : work_)
     if (w.on_array()) {
-      assignment.by_layer[w.name] = setup.mapping.multiplier_of_layer(w.id);
+      assignment.by_layer[w.name] = p.setup.mapping.multiplier_of_layer(w.id);
       key += "|" + assignment.by_layer[w.name];
     }
-  const auto mults = prep_->multipliers(assignment, o.tune, nn::library_resolver());
-  setup.operands = operands(mults, key);
-  SimResult r = simulate(setup, o.sim, &cache_);
+  p.multipliers = prep_->multipliers(assignment, tune, nn::library_resolver());
+  p.setup.operands = operands(p.multipliers, key);
+  return p;
+}
+
+SimResult ModelSimulation::run(const mapping::AcceleratorConfig& acc, const mapping::MappingConfig& m,
+                               const ModelRunOptions& o) {
+  auto p = prepare(acc, m, o.tune);
+  SimResult r = simulate(p.setup, o.sim, &cache_);
   if (o.accuracy_images > 0) {
     if (static_cast<std::size_t>(o.accuracy_images) > prep_->images())
       throw Error("--images " + std::to_string(o.accuracy_images) + " exceeds the " + std::to_string(prep_->images()) +
                   " test images prepared");
-    r.accuracy = prep_->accuracy(mults);
+    r.accuracy = prep_->accuracy(p.multipliers);
   }
   return r;
 }

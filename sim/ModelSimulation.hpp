@@ -32,6 +32,16 @@ class ModelSimulation {
   const nn::Network& network() const { return prep_->network(); }
 
   SimResult run(const mapping::AcceleratorConfig& acc, const mapping::MappingConfig& mapping, const ModelRunOptions& o);
+
+  // The simulation inputs of one pair without running it: the setup with the
+  // operands from the engine, and the engine's per-layer multipliers.
+  struct PreparedRun {
+    SimulationSetup setup;
+    std::vector<nn::LayerMultiplier> multipliers;
+  };
+  PreparedRun prepare(const mapping::AcceleratorConfig& acc, const mapping::MappingConfig& mapping, nn::Tune tune);
+  const nn::PreparedEvaluation& prepared() const { return *prep_; }
+  nn::Codes first_image() const;  // the quantised input whose activations feed the arrays
   MultiplyEnergyCache& energy_cache() { return cache_; }
 
  private:
