@@ -1,6 +1,6 @@
 // AVX-512 approximate GEMM: byte-plane table lookups with vpermi2b.
 // Compiled with -mavx512{f,bw,vl,dq,vbmi,vnni}; PreparedGemm only calls it
-// after cpu_has_avx512_kernels().
+// after cpu_has_avx512_kernels(). Plain arguments only (Avx512Kernels.hpp).
 //
 // For one output channel n and reduction index k the weight code is fixed,
 // so its 256 products are loaded once as two byte planes (low bytes, high

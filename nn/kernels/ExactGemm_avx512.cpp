@@ -1,6 +1,7 @@
 // AVX-512 VNNI exact GEMM on 8-bit codes: the speed baseline the approximate
 // kernel is compared with, and the kernel for exact layers. Compiled with
 // -mavx512{f,bw,vl,dq,vbmi,vnni}; only called after cpu_has_avx512_kernels().
+// Plain arguments only (Avx512Kernels.hpp).
 //
 // vpdpbusd adds four u8 x s8 products into each int32 lane. The weights are
 // packed as [k/4][n][4] (prepare_exact_packed), so one zmm holds 16 output

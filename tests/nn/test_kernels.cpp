@@ -164,6 +164,31 @@ TEST_CASE("exact_gemm equals the naive loop over the exact table", "[kernels]") 
   }
 }
 
+TEST_CASE("the table kernels with exact products equal exact_gemm", "[kernels]") {
+  // An exact table would be routed to the exact kernel: spoil row 255, which
+  // no weight uses, so the table kernels run on exact products only.
+  std::mt19937 rng(31);
+  for (bool is_signed : {false, true}) {
+    std::vector<std::uint16_t> raw = ProductTable::exact(is_signed).data();
+    for (int x = 0; x < 256; ++x) raw[255 * 256 + x] ^= 0x5a5a;
+    const ProductTable spoiled("exact_but_row_255", is_signed, std::move(raw));
+    REQUIRE_FALSE(spoiled.is_exact());
+    for (const Shape& s : kShapes) {
+      auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
+      for (auto& b : w) b = static_cast<std::uint8_t>(b % 255);
+      const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
+      for (KernelPath path : available_paths()) {
+        INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K
+                       << " path=" << alwann::nn::to_string(path));
+        std::vector<std::int32_t> a(static_cast<std::size_t>(s.M) * s.N), b(a.size());
+        alwann::nn::exact_gemm(is_signed, w.data(), x.data(), s.M, s.N, s.K, a.data(), path);
+        alwann::nn::approx_gemm(spoiled, w.data(), x.data(), s.M, s.N, s.K, b.data(), path);
+        REQUIRE(a == b);
+      }
+    }
+  }
+}
+
 TEST_CASE("sums stay exact at the extremes up to kMaxGemmK", "[kernels]") {
   // M >= 512 and N = 4 reach the portable packed-pairs kernel too.
   const int M = 520, N = 4, K = alwann::nn::kMaxGemmK;
