@@ -41,7 +41,10 @@ const std::vector<SectionDecl>& AcceleratorConfig::sections() {
         p("technology", T::Text, "path", "", "technology file with energy figures (configs/tech/*.yaml)"),
         p("clock_mhz", T::Number, "MHz", "500", "clock frequency of arrays, buffers and vector unit", 1e-3, 1e5),
         choice("weight_buffering", {"single", "double"}, "double",
-               "single: SCALE-Sim convention, weight load never overlaps a fold; double: next fold's weights load behind the current fold")}},
+               "single: SCALE-Sim convention, weight load never overlaps a fold; double: next fold's weights load behind the current fold"),
+        choice("partial_sums", {"accumulators", "global_buffer"}, "accumulators",
+               "where row-fold partial sums (32-bit) accumulate: an SRAM beside each array, or the global buffer (SCALE-Sim)"),
+        p("accumulator_kib", T::Number, "KiB", "16", "accumulator SRAM per unit (prices its accesses; technology sram by size)", 0.125, 1e6)}},
       {"accelerator", "tile_array", "style tile_array: identical weight-stationary tiles",
        {p("tiles", T::Integer, "count", "", "number of tiles", 1, 1024, true),
         p("rows", T::Integer, "PEs", "16", "array rows R (reduction dimension K)", 1, 1024, true),
@@ -110,6 +113,8 @@ AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
   a.style = top.text("style") == "tile_array" ? AcceleratorStyle::TileArray : AcceleratorStyle::Pipelined;
   a.clock_hz = top.number("clock_mhz") * 1e6;
   a.weight_buffering = top.text("weight_buffering") == "single" ? WeightBuffering::Single : WeightBuffering::Double;
+  a.partial_sums = top.text("partial_sums") == "global_buffer" ? PartialSums::GlobalBuffer : PartialSums::Accumulators;
+  a.accumulator_bytes = static_cast<std::int64_t>(top.number("accumulator_kib") * 1024);
   const std::string tech_path = resolve_config_path(top.text("technology"), path);
   try {
     a.tech = TechnologyFigures::load(tech_path);
@@ -146,6 +151,7 @@ AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
   a.global_buffer.energy_pj_per_byte = gb.present("energy_pj_per_byte")
                                            ? gb.number("energy_pj_per_byte")
                                            : a.tech.sram_pj_per_byte(static_cast<double>(a.global_buffer.size_bytes));
+  a.accumulator_pj_per_byte = a.tech.sram_pj_per_byte(static_cast<double>(a.accumulator_bytes));
   const SectionReader dr(path, root["dram"], s[4]);
   a.dram.bytes_per_cycle = dr.number("bytes_per_cycle");
   a.dram.energy_pj_per_byte = dr.present("energy_pj_per_byte") ? dr.number("energy_pj_per_byte") : a.tech.dram_pj_per_byte;

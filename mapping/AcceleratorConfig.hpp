@@ -19,6 +19,9 @@ enum class AcceleratorStyle { TileArray, Pipelined };
 // single = SCALE-Sim convention (weight load never overlaps the previous
 // fold); double = the next fold's weights load behind the current fold.
 enum class WeightBuffering { Single, Double };
+// Where partial sums of successive row folds accumulate: a small SRAM beside
+// each array (TPU-style accumulators), or the global buffer (SCALE-Sim).
+enum class PartialSums { Accumulators, GlobalBuffer };
 
 struct ComputeUnitConfig {
   std::string name;  // tile_array: "tile0".."tile<T-1>"
@@ -57,6 +60,9 @@ struct AcceleratorConfig {
   AcceleratorStyle style = AcceleratorStyle::TileArray;
   double clock_hz = 0;
   WeightBuffering weight_buffering = WeightBuffering::Double;
+  PartialSums partial_sums = PartialSums::Accumulators;
+  std::int64_t accumulator_bytes = 0;      // per unit
+  double accumulator_pj_per_byte = 0;      // technology sram, by accumulator size
   std::vector<ComputeUnitConfig> units;
   GlobalBufferConfig global_buffer;
   DramConfig dram;

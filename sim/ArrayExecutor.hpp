@@ -19,11 +19,13 @@ class ArrayExecutor {
   virtual void run(const mapping::LayerWork& layer, int unit, LayerResult& result) = 0;
 };
 
-// Global-buffer traffic of one layer on an R x C array (both levels count the same):
-// reads = weights + streamed activations (T*k per fold) + partial sums read back
-// for row folds after the first (4 bytes each); writes = partial sums (4 bytes).
+// Memory traffic of one layer on an R x C array (both levels count the same):
+// global-buffer reads = weights + streamed activations (T*k per fold);
+// partial sums: every fold writes T*n 32-bit sums, every row fold after the
+// first reads the previous ones back (psum_read/psum_write, to the
+// accumulators or the global buffer); `outputs` = the layer's output bytes.
 struct ArrayTraffic {
-  std::int64_t gb_read = 0, gb_write = 0, register_bytes = 0, accumulations = 0;
+  std::int64_t gb_read = 0, psum_read = 0, psum_write = 0, outputs = 0, register_bytes = 0, accumulations = 0;
 };
 ArrayTraffic array_traffic(const mapping::LayerWork& layer, int R, int C);
 

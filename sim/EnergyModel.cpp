@@ -11,6 +11,7 @@ EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
   multiply += o.multiply;
   accumulate += o.accumulate;
   registers += o.registers;
+  psum_buffer += o.psum_buffer;
   global_buffer += o.global_buffer;
   dram += o.dram;
   vector_unit += o.vector_unit;
@@ -21,8 +22,8 @@ EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
 
 std::vector<std::pair<std::string, double>> EnergyBreakdown::components() const {
   return {{"multiply", multiply},       {"accumulate", accumulate}, {"registers", registers},
-          {"global_buffer", global_buffer}, {"dram", dram},         {"vector_unit", vector_unit},
-          {"leakage", leakage},         {"wakeup", wakeup}};
+          {"psum_buffer", psum_buffer},   {"global_buffer", global_buffer}, {"dram", dram},
+          {"vector_unit", vector_unit},   {"leakage", leakage},       {"wakeup", wakeup}};
 }
 
 PowerTime unit_power_time(const std::vector<BusyInterval>& busy, std::int64_t end, const mapping::PowerGatingConfig& pg) {
@@ -79,8 +80,10 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
     if (l.on_array()) {
       const int R = acc.units[u].rows, C = acc.units[u].cols;
       const ArrayTraffic tr = array_traffic(l, R, C);
-      r.gb_read_bytes = tr.gb_read;
-      r.gb_write_bytes = tr.gb_write;
+      const bool local = acc.partial_sums == mapping::PartialSums::Accumulators;
+      r.gb_read_bytes = tr.gb_read + (local ? 0 : tr.psum_read);
+      r.gb_write_bytes = local ? tr.outputs : tr.psum_write;
+      if (local) e.psum_buffer = static_cast<double>(tr.psum_read + tr.psum_write) * acc.accumulator_pj_per_byte;
       if (o.detail == Detail::Pe && r.measured_ops > 0) {
         r.multiply.mean_fj = r.measured_multiply_fj / static_cast<double>(r.measured_ops);
         r.multiply.sampled_ops = r.measured_ops;
@@ -94,7 +97,7 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
       }
       e.accumulate = static_cast<double>(l.macs + tr.accumulations) * tf.accumulator_add_pj;
       e.registers = static_cast<double>(tr.register_bytes) * tf.register_pj_per_byte;
-      e.global_buffer = static_cast<double>(tr.gb_read + tr.gb_write) * acc.global_buffer.energy_pj_per_byte;
+      e.global_buffer = static_cast<double>(r.gb_read_bytes + r.gb_write_bytes) * acc.global_buffer.energy_pj_per_byte;
       const double array_cycles = static_cast<double>(r.compute_cycles + r.gb_stall_cycles) / images;
       r.utilization = array_cycles > 0 ? static_cast<double>(l.macs) / (array_cycles * R * C) : 0;
     } else {

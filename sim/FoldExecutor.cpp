@@ -15,13 +15,14 @@ ArrayTraffic array_traffic(const mapping::LayerWork& l, int R, int C) {
     const auto s = mapping::fold_shape(l, R, C, f);
     t.gb_read += static_cast<std::int64_t>(s.k) * s.n + static_cast<std::int64_t>(l.T) * s.k;
     if (f % kfolds != 0) {
-      t.gb_read += 4LL * l.T * s.n;
+      t.psum_read += 4LL * l.T * s.n;
       t.accumulations += static_cast<std::int64_t>(l.T) * s.n;
     }
-    t.gb_write += 4LL * l.T * s.n;
+    t.psum_write += 4LL * l.T * s.n;
     // Per MAC an activation byte and a 4-byte partial sum latch; weights shift through R rows.
     t.register_bytes += 5LL * l.T * s.k * s.n + static_cast<std::int64_t>(s.k) * s.n * R;
   }
+  t.outputs = static_cast<std::int64_t>(l.groups) * l.T * l.N;
   return t;
 }
 

@@ -38,10 +38,10 @@ struct SimOptions {
 
 // Energy components, pJ per image.
 struct EnergyBreakdown {
-  double multiply = 0, accumulate = 0, registers = 0, global_buffer = 0, dram = 0, vector_unit = 0,
-         leakage = 0, wakeup = 0;
+  double multiply = 0, accumulate = 0, registers = 0, psum_buffer = 0, global_buffer = 0, dram = 0,
+         vector_unit = 0, leakage = 0, wakeup = 0;
   double total() const {
-    return multiply + accumulate + registers + global_buffer + dram + vector_unit + leakage + wakeup;
+    return multiply + accumulate + registers + psum_buffer + global_buffer + dram + vector_unit + leakage + wakeup;
   }
   EnergyBreakdown& operator+=(const EnergyBreakdown& o);
   std::vector<std::pair<std::string, double>> components() const;  // name -> pJ
