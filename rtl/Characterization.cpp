@@ -52,6 +52,7 @@ nlohmann::json to_json(const Characterization& c) {
           {"bias", c.error.bias},
           {"energy_uniform_fj", c.energy_uniform_fj},
           {"gates", c.gates},
+          {"gate_counts", c.gate_counts},
           {"area_um2", c.area_um2},
           {"library_power_mw", optional(c.info.figures.power_mw)},
           {"library_area_um2", optional(c.info.figures.area_um2)},

@@ -132,3 +132,14 @@ TEST_CASE("bad Verilog is rejected with the file and the reason, and nothing is 
   CHECK_FALSE(lib.contains("mul8u_syntax"));
   fs::remove_all(cache);
 }
+
+TEST_CASE("cells defined only in a --cells library are found through it") {
+  auto& lib = MultiplierLibrary::instance();
+  const std::string file = test::fixture("custom_cells/mul8u_customcells.v");
+  const std::string without = test::error_of([&] { lib.import_verilog({file}, {}); });
+  CHECK(without.find("mul8u_customcells.v: Verilator: %Error") != std::string::npos);
+  MultiplierLibrary::ImportOptions o;
+  o.cell_libraries = {test::fixture("custom_cells/my_cells.v")};
+  lib.import_verilog({file}, o);
+  check_table("mul8u_customcells", [](int a, int b) { return (a & b) | ((a ^ b) << 8); });
+}
