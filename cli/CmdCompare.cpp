@@ -15,7 +15,7 @@ namespace {
 struct CompareArgs {
   std::vector<std::string> configs;
   std::string model, csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann";
-  int images = 0;
+  int images = 0, stream = 1;
 };
 
 struct Pair {
@@ -61,6 +61,7 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
       sub.add_option("--detail", a->detail, "pe or fold")->check(CLI::IsMember({"pe", "fold"}));
       sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
+      sub.add_option("--stream", a->stream, "Images simulated back to back")->check(CLI::PositiveNumber);
       sub.add_option("--csv", a->csv, "CSV output");
       sub.add_option("--chart", a->chart, "SVG bar chart output");
       return [a]() {
@@ -78,6 +79,7 @@ const alwann::cli::CommandRegistration registration{
         sim::ModelRunOptions o;
         o.sim.detail = sim::parse_detail(a->detail);
         o.accuracy_images = a->images;
+        o.sim.images = a->stream;
         o.tune = nn::parse_tune(a->tune);
         std::vector<sim::ComparedRun> runs;
         for (std::size_t i = 0; i < pairs.size(); ++i) {

@@ -13,7 +13,7 @@ namespace {
 
 struct SimulateArgs {
   std::string accelerator, model, mapping, json, detail = "fold", tune = "alwann";
-  int images = 0, samples = 256;
+  int images = 0, samples = 256, stream = 1;
 };
 
 const alwann::cli::CommandRegistration registration{
@@ -26,6 +26,8 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--detail", a->detail, "pe: every PE clocked; fold: one event per fold")
           ->check(CLI::IsMember({"pe", "fold"}));
       sub.add_option("--json", a->json, "Write the results as JSON");
+      sub.add_option("--stream", a->stream, "Images simulated back to back (pipeline fill and steady state)")
+          ->check(CLI::PositiveNumber);
       sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
       sub.add_option("--samples", a->samples, "Fold level: operand-stream segments per layer for multiplier energy")
           ->check(CLI::PositiveNumber);
@@ -36,6 +38,7 @@ const alwann::cli::CommandRegistration registration{
         sim::ModelRunOptions o;
         o.sim.detail = sim::parse_detail(a->detail);
         o.sim.sample_segments = a->samples;
+        o.sim.images = a->stream;
         o.accuracy_images = a->images;
         o.tune = nn::parse_tune(a->tune);
         sim::ModelSimulation model(a->model, a->images);
