@@ -7,15 +7,18 @@
 namespace alwann::sim {
 
 std::string layer_table(const SimResult& r) {
-  std::string s = fmt::format("{:<32} {:<14} {:<15} {:>10} {:>9} {:>6} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n",
-                              "layer", "unit", "multiplier", "MACs", "cycles", "util", "folds", "mul pJ", "acc+reg+ps",
+  std::string s = fmt::format("{:<32} {:<14} {:<15} {:>10} {:>9} {:>6} {:>6} {:>14} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>10}\n",
+                              "layer", "unit", "multiplier", "MACs", "cycles", "util", "folds", "fJ/mul (95%)", "mul pJ", "acc+reg+ps",
                               "gbuf pJ", "dram pJ", "vec pJ", "leak+wk", "total pJ");
   for (const auto& l : r.layers) {
     if (l.unit.empty()) continue;
     const auto& e = l.energy;
-    s += fmt::format("{:<32} {:<14} {:<15} {:>10} {:>9} {:>5.1f}% {:>6} {:>9.0f} {:>9.0f} {:>9.0f} {:>9.0f} {:>9.0f} {:>9.0f} {:>10.0f}\n",
+    const std::string per_mul = l.multiplier.empty() ? "-"
+                                : l.multiply.exact_count ? fmt::format("{:.1f} (all)", l.multiply.mean_fj)
+                                                         : fmt::format("{:.1f}+-{:.1f}", l.multiply.mean_fj, l.multiply.ci95_fj);
+    s += fmt::format("{:<32} {:<14} {:<15} {:>10} {:>9} {:>5.1f}% {:>6} {:>14} {:>9.0f} {:>10.0f} {:>9.0f} {:>9.0f} {:>9.0f} {:>9.0f} {:>10.0f}\n",
                      l.name.size() > 32 ? "..." + l.name.substr(l.name.size() - 29) : l.name, l.unit, l.multiplier.empty() ? "-" : l.multiplier, l.macs, l.cycles,
-                     100 * l.utilization, l.folds, e.multiply, e.accumulate + e.registers + e.psum_buffer, e.global_buffer, e.dram,
+                     100 * l.utilization, l.folds, per_mul, e.multiply, e.accumulate + e.registers + e.psum_buffer, e.global_buffer, e.dram,
                      e.vector_unit, e.leakage + e.wakeup, e.total());
   }
   return s;

@@ -9,6 +9,7 @@
 
 #include "SimTestHelpers.hpp"
 #include "nn/FixedPoint.hpp"
+#include "nn/OnnxImport.hpp"
 #include "sim/ModelSimulation.hpp"
 
 using namespace alwann;
@@ -76,5 +77,29 @@ TEST_CASE("whole model: fold and pe cycles agree; accuracy and energy reported",
   CHECK(fold.energy.multiply > 0);
   // Sampled and fully counted multiplication energy agree within the sampling error.
   CHECK(fold.multiply_energy_pj == Approx(pe.multiply_energy_pj).epsilon(0.25));
+}
+
+TEST_CASE("every shipped mapping resolves against models/resnet8.onnx and simulates", "[sim][nn][configs]") {
+  const std::string onnx = test::source_path("models/resnet8.onnx");
+  if (!std::filesystem::exists(onnx)) {
+    WARN("models/resnet8.onnx not present: shipped mappings not checked against it");
+    return;
+  }
+  const auto work = mapping::network_work(*nn::load_onnx(onnx));
+  CHECK(mapping::approximable_ids(work).size() == 9);
+  sim::MultiplyEnergyCache cache;
+  sim::SimOptions o;
+  o.sample_segments = 16;
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(test::source_path("configs/mappings"))) {
+    INFO(e.path());
+    const auto m = mapping::MappingConfig::load(e.path().string());
+    const auto acc = mapping::AcceleratorConfig::load(m.accelerator_path);
+    const auto r = sim::simulate(sim::SimulationSetup::make(acc, work, m), o, &cache);
+    CHECK(r.cycles > 0);
+    CHECK(r.energy.total() > 0);
+    ++n;
+  }
+  CHECK(n >= 12);
 }
 #endif
