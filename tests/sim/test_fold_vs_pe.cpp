@@ -38,6 +38,7 @@ mapping::NetworkWork shapes() {
       conv_work(0, "conv3x3", 6, 6, 8, 12, 3, 1, {}),     // K = 72: 5 row folds of 16, N = 12
       conv_work(0, "stride2", 7, 7, 12, 20, 3, 2, {}),    // K = 108, N = 20 (2 column folds), T = 16
       conv_work(0, "conv3x3b", 4, 4, 20, 16, 3, 1, {}),   // K = 180
+      conv_work(0, "grouped", 5, 5, 16, 16, 3, 1, {}, 4),  // 4 groups: K = 36, N = 4
   });
 }
 

@@ -14,7 +14,7 @@ using mapping::conv_work;
 namespace {
 mapping::NetworkWork small() {
   return test::chain({conv_work(0, "a", 6, 6, 8, 12, 3, 1, {}), conv_work(0, "b", 5, 5, 20, 20, 3, 2, {}),
-                      conv_work(0, "c", 4, 4, 16, 24, 1, 1, {})});
+                      conv_work(0, "c", 4, 4, 16, 24, 1, 1, {}), conv_work(0, "grouped", 5, 5, 16, 16, 3, 1, {}, 4)});
 }
 }  // namespace
 
@@ -34,15 +34,17 @@ TEST_CASE("pe level sums equal the nn GEMM kernel bit for bit with approximate m
         if (!l.on_array()) continue;
         INFO(mul << " " << buffering << " layer " << l.name);
         const auto& ops = *setup.operands[l.id];
-        // The nn kernels' definition (nn/kernels/ApproxGemm.hpp): c[m*N + n] = sum_k table.value(w[n*K + k], x[m*K + k]).
-        std::vector<std::int32_t> expect(static_cast<std::size_t>(l.T) * l.N, 0);
-        for (int m = 0; m < l.T; ++m)
-          for (int n = 0; n < l.N; ++n)
-            for (int k = 0; k < l.K; ++k)
-              expect[static_cast<std::size_t>(m) * l.N + n] +=
-                  table->value(ops.weights[0][static_cast<std::size_t>(n) * l.K + k], ops.activations[0][static_cast<std::size_t>(m) * l.K + k]);
         REQUIRE(r.outputs.count(l.id));
-        CHECK(r.outputs.at(l.id)[0] == expect);
+        for (int g = 0; g < l.groups; ++g) {
+          // The nn kernels' definition (nn/kernels/ApproxGemm.hpp): c[m*N + n] = sum_k table.value(w[n*K + k], x[m*K + k]).
+          std::vector<std::int32_t> expect(static_cast<std::size_t>(l.T) * l.N, 0);
+          for (int m = 0; m < l.T; ++m)
+            for (int n = 0; n < l.N; ++n)
+              for (int k = 0; k < l.K; ++k)
+                expect[static_cast<std::size_t>(m) * l.N + n] += table->value(
+                    ops.weights[g][static_cast<std::size_t>(n) * l.K + k], ops.activations[g][static_cast<std::size_t>(m) * l.K + k]);
+          CHECK(r.outputs.at(l.id)[g] == expect);
+        }
       }
     }
   }
