@@ -59,7 +59,7 @@ TEST_CASE("pe level outputs equal the nn engine's integer activations bit for bi
   }
 }
 
-TEST_CASE("whole model: fold and pe cycles agree; accuracy and energy reported", "[sim][nn]") {
+TEST_CASE("whole model: fold and pe cycles agree, accuracy and energy reported", "[sim][nn]") {
   sim::ModelSimulation model(tiny(), 20);
   const auto acc = test::tile_array(2, 8, 8, "single", 16);
   const auto m = mapping::MappingConfig::uniform(acc, "mul8u_trunc4");
