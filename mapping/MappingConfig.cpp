@@ -41,6 +41,8 @@ MappingConfig MappingConfig::load(const std::string& path, const std::string& ac
   if (m.name == "-") m.name = std::filesystem::path(path).stem().string();
   m.accelerator_path = accelerator_override.empty() ? resolve_config_path(top.text("accelerator"), path)
                                                     : accelerator_override;
+  if (accelerator_override.empty() && !std::filesystem::exists(m.accelerator_path))
+    throw top.error("accelerator", "file not found: " + m.accelerator_path);
   const YAML::Node mul = top.node("multipliers");
   m.multipliers_line = top.line("multipliers");
   if (mul.IsSequence()) {

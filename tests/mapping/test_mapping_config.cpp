@@ -69,6 +69,15 @@ TEST_CASE("invalid mappings are rejected with their messages", "[mapping]") {
   CHECK_THAT(fails("b6.yaml", "accelerator: x\nmultipliers: [a, b]\nlayers: {c1: tile0}\n", acc, work),
              Catch::Contains("no unit for layer 'c0'"));
   CHECK_THAT(fails("b7.yaml", "multipliers: [a, b]\nlayerz: auto\n", acc, work), Catch::Contains("unknown key 'layerz'"));
+  {
+    const std::string path = test::write_temp("b10.yaml", "# comment\naccelerator: configs/nonexistent.yaml\nmultipliers: [a]\n");
+    try {
+      MappingConfig::load(path);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK_THAT(std::string(e.what()), Catch::Contains("b10.yaml:2: accelerator: file not found: configs/nonexistent.yaml"));
+    }
+  }
   CHECK_THAT(fails("b8.yaml", "accelerator: x\nmultipliers: {tile0: a}\nlayers: [tile0, tile1, tile0, tile0]\n", acc, work),
              Catch::Contains("unit 'tile1' runs layer 'c1' but has no multiplier"));
 }
