@@ -57,7 +57,9 @@ const std::vector<SectionDecl>& AcceleratorConfig::sections() {
         p("energy_pj_per_byte", T::Number, "pJ/byte", "technology", "access energy (default: technology sram, interpolated by size)", 0, kBig)}},
       {"accelerator", "dram", "off-chip memory",
        {p("bytes_per_cycle", T::Number, "bytes/cycle", "16", "bandwidth at the accelerator clock", 1e-3, kBig),
-        p("energy_pj_per_byte", T::Number, "pJ/byte", "technology", "access energy (default: technology dram)", 0, kBig)}},
+        p("energy_pj_per_byte", T::Number, "pJ/byte", "technology", "access energy (default: technology dram)", 0, kBig),
+        p("prefetch_weights", T::Flag, "", "true",
+          "fetch the weights of a unit's next layer when its current layer starts (false: at the layer's own start)")}},
       {"accelerator", "vector_unit", "exact unit for non-approximable layers (pooling, add, requantise, fully connected)",
        {p("lanes", T::Integer, "ops/cycle", "16", "element operations (or MACs) per cycle", 1, 65536),
         p("energy_pj_per_op", T::Number, "pJ", "technology", "one element operation (default: technology vector_unit.op_pj)", 0, kBig),
@@ -155,6 +157,7 @@ AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
   const SectionReader dr(path, root["dram"], s[4]);
   a.dram.bytes_per_cycle = dr.number("bytes_per_cycle");
   a.dram.energy_pj_per_byte = dr.present("energy_pj_per_byte") ? dr.number("energy_pj_per_byte") : a.tech.dram_pj_per_byte;
+  a.dram.prefetch_weights = dr.flag("prefetch_weights");
   const SectionReader vu(path, root["vector_unit"], s[5]);
   a.vector_unit.lanes = static_cast<int>(vu.integer("lanes"));
   a.vector_unit.energy_pj_per_op = vu.present("energy_pj_per_op") ? vu.number("energy_pj_per_op") : a.tech.vector_op_pj;

@@ -38,6 +38,7 @@ struct GlobalBufferConfig {
 struct DramConfig {
   double bytes_per_cycle = 0;
   double energy_pj_per_byte = 0;
+  bool prefetch_weights = true;  // fetch a unit's next layer's weights when its current layer starts
 };
 
 struct VectorUnitConfig {

@@ -23,6 +23,7 @@ AcceleratorModel::AcceleratorModel(sc_core::sc_module_name name, const mapping::
   image_end_.assign(images, 0);
   consumers_.assign(U, {});
   layers_.resize(work.size());
+  weights_arrive_.assign(work.size(), -1);
   for (const auto& l : work) {
     layers_[l.id].id = l.id;
     layers_[l.id].name = l.name;
@@ -61,16 +62,27 @@ bool AcceleratorModel::ready(int layer, int image, int unit) const {
 
 void AcceleratorModel::unit_thread(int unit, std::vector<int> queue) {
   for (int image = 0; image < images_; ++image) {
-    for (int id : queue) {
+    for (std::size_t j = 0; j < queue.size(); ++j) {
+      const int id = queue[j];
       while (!ready(id, image, unit)) sc_core::wait(progress_);
-      run_layer(id, unit, image);
+      // The unit's next layer (wrapping to the next image) may prefetch its weights.
+      int next = j + 1 < queue.size() ? queue[j + 1] : (image + 1 < images_ ? queue.front() : -1);
+      if (next == id) next = -1;
+      run_layer(id, unit, image, next);
     }
     if (unit >= 0) unit_done_[unit] = image + 1;
     progress_.notify(sc_core::SC_ZERO_TIME);
   }
 }
 
-void AcceleratorModel::run_layer(int id, int unit, int image) {
+std::int64_t AcceleratorModel::fetch_weights(int id) {
+  const std::int64_t bytes = work_[id].weight_bytes;
+  const std::int64_t now = clock_.now();
+  layers_[id].dram_bytes += bytes;
+  return dram_.done(dram_.reserve(now, bytes), bytes);
+}
+
+void AcceleratorModel::run_layer(int id, int unit, int image, int next) {
   const mapping::LayerWork& l = work_[id];
   LayerResult& r = layers_[id];
   std::int64_t ready_at = 0;
@@ -84,13 +96,19 @@ void AcceleratorModel::run_layer(int id, int unit, int image) {
     r.wakeup_cycles += pg.wakeup_cycles;
     ++wakeups_[unit];
   }
+  // DRAM in: the weights (unless prefetched while the unit's previous layer
+  // ran), then spilled input activations; the layer waits for both.
   const bool spill = spills(l);
-  const std::int64_t in_bytes = (l.on_array() ? l.weight_bytes : 0) + (spill ? l.in_bytes : 0);
   std::int64_t t = clock_.now();
-  const std::int64_t g = dram_.reserve(t, in_bytes);
-  clock_.wait_until(dram_.done(g, in_bytes));
+  std::int64_t arrive = weights_arrive_[id] >= 0 ? weights_arrive_[id] : fetch_weights(id);
+  weights_arrive_[id] = -1;
+  if (acc_.dram.prefetch_weights && next >= 0 && weights_arrive_[next] < 0) weights_arrive_[next] = fetch_weights(next);
+  if (spill) {
+    arrive = std::max(arrive, dram_.done(dram_.reserve(t, l.in_bytes), l.in_bytes));
+    r.dram_bytes += l.in_bytes;
+  }
+  clock_.wait_until(arrive);
   r.dram_cycles += clock_.now() - t;
-  r.dram_bytes += in_bytes;
   if (l.on_array()) {
     executor_.run(l, unit, r);
   } else {

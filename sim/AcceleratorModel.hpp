@@ -41,7 +41,8 @@ class AcceleratorModel : public sc_core::sc_module {
  private:
   void unit_thread(int unit, std::vector<int> queue);
   bool ready(int layer, int image, int unit) const;
-  void run_layer(int layer, int unit, int image);
+  void run_layer(int layer, int unit, int image, int next_layer);
+  std::int64_t fetch_weights(int layer);  // reserves the DRAM port now; returns the arrival cycle
   bool spills(const mapping::LayerWork& l) const;
 
   const mapping::AcceleratorConfig& acc_;
@@ -62,6 +63,7 @@ class AcceleratorModel : public sc_core::sc_module {
   std::vector<std::int64_t> wakeups_;               // per unit
   std::vector<std::int64_t> image_end_;
   std::vector<LayerResult> layers_;
+  std::vector<std::int64_t> weights_arrive_;  // per layer: prefetched weights' arrival, -1 none pending
 };
 
 }  // namespace alwann::sim
