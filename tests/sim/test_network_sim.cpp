@@ -74,3 +74,18 @@ TEST_CASE("unknown multipliers are rejected with the mapping's line", "[sim][con
     CHECK_THAT(std::string(e.what()), Catch::Contains("badmul.yaml:2: unknown multiplier 'mul8u_nonesuch'"));
   }
 }
+
+TEST_CASE("weights of a unit's next layer are prefetched from DRAM", "[sim]") {
+  const auto work = test::chain({mapping::conv_work(0, "a", 8, 8, 16, 16, 3, 1, {}),
+                                 mapping::conv_work(0, "b", 8, 8, 16, 16, 3, 1, {})});
+  auto acc = test::tile_array(1, 16, 16, "double", 64);
+  const auto on = sim::simulate(sim::SimulationSetup::make(acc, work, test::uniform(acc, "mul8u_exact")), {});
+  // 2304 weight bytes at 16 bytes/cycle = 144 cycles: paid by the first layer only.
+  CHECK(on.layers[1].dram_cycles == 144);
+  CHECK(on.layers[2].dram_cycles == 0);
+  acc.dram.prefetch_weights = false;
+  const auto off = sim::simulate(sim::SimulationSetup::make(acc, work, test::uniform(acc, "mul8u_exact")), {});
+  CHECK(off.layers[2].dram_cycles == 144);
+  CHECK(off.cycles == on.cycles + 144);
+  CHECK(off.energy.dram == Approx(on.energy.dram));
+}
