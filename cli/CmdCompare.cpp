@@ -75,7 +75,7 @@ const alwann::cli::CommandRegistration registration{
           maps.push_back(mapping::MappingConfig::load(p.mapping, p.accelerator));
           accs.push_back(mapping::AcceleratorConfig::load(maps.back().accelerator_path));
         }
-        sim::ModelSimulation model(a->model, a->images);
+        sim::ModelSimulation model(a->model, a->images, sim::ModelSimulation::scheme_for(maps));
         sim::ModelRunOptions o;
         o.sim.detail = sim::parse_detail(a->detail);
         o.accuracy_images = a->images;

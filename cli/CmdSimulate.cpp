@@ -41,7 +41,7 @@ const alwann::cli::CommandRegistration registration{
         o.sim.images = a->stream;
         o.accuracy_images = a->images;
         o.tune = nn::parse_tune(a->tune);
-        sim::ModelSimulation model(a->model, a->images);
+        sim::ModelSimulation model(a->model, a->images, sim::ModelSimulation::scheme_for({mapping}));
         const auto r = model.run(acc, mapping, o);
         fmt::print("{}\n{}", sim::layer_table(r), sim::totals_text(r));
         if (!a->json.empty()) write_file_atomically(a->json, sim::to_json(r).dump(2) + "\n");

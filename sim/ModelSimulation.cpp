@@ -5,8 +5,31 @@
 
 namespace alwann::sim {
 
-ModelSimulation::ModelSimulation(const std::string& model_path, int max_images) {
+nn::Scheme ModelSimulation::scheme_for(const std::vector<mapping::MappingConfig>& mappings) {
+  auto& lib = rtl::MultiplierLibrary::instance();
+  int is_signed = 0, is_unsigned = 0;
+  std::string first_signed, first_unsigned;
+  for (const auto& m : mappings)
+    for (const auto& entry : m.unit_multipliers) {
+      const std::string name = entry.substr(entry.find('=') == std::string::npos ? 0 : entry.find('=') + 1);
+      if (name.empty() || !lib.contains(name)) continue;  // reported with its line when resolved
+      if (lib.info(name).is_signed) {
+        ++is_signed;
+        if (first_signed.empty()) first_signed = m.path + ": " + name;
+      } else {
+        ++is_unsigned;
+        if (first_unsigned.empty()) first_unsigned = m.path + ": " + name;
+      }
+    }
+  if (is_signed && is_unsigned)
+    throw Error("signed and unsigned multipliers mixed (" + first_signed + ", " + first_unsigned +
+                "): one quantisation scheme per run");
+  return is_signed ? nn::Scheme::Int8Symmetric : nn::Scheme::TfUint8;
+}
+
+ModelSimulation::ModelSimulation(const std::string& model_path, int max_images, nn::Scheme scheme) {
   nn::EvaluationSetup setup;
+  setup.scheme = scheme;
   setup.model_path = model_path;
   setup.images = static_cast<std::size_t>(std::max(1, max_images));
   prep_ = std::make_unique<nn::PreparedEvaluation>(setup);

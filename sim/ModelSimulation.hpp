@@ -26,7 +26,11 @@ struct ModelRunOptions {
 class ModelSimulation {
  public:
   // `max_images`: test images to quantise (>= every later accuracy_images).
-  ModelSimulation(const std::string& model_path, int max_images);
+  ModelSimulation(const std::string& model_path, int max_images, nn::Scheme scheme = nn::Scheme::TfUint8);
+
+  // The quantisation the mappings' multipliers need: int8-symmetric when all
+  // are signed (mul8s_*), tf-uint8 when all are unsigned; mixing is an error.
+  static nn::Scheme scheme_for(const std::vector<mapping::MappingConfig>& mappings);
 
   const mapping::NetworkWork& work() const { return work_; }
   const nn::Network& network() const { return prep_->network(); }
