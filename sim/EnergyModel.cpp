@@ -134,6 +134,13 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
                      static_cast<double>(pt.gated) * pg.gated_leakage_uw_per_pe) *
                     1e-3 * pes / f * 1e9;
     wake_count += static_cast<double>(wakeups[u]);
+    std::int64_t busy_cycles = 0;
+    for (const auto& iv : busy[u]) busy_cycles += iv.end - iv.begin;
+    const std::string unit = "unit." + acc.units[u].name;
+    res.stats.set(unit + ".busy", static_cast<double>(busy_cycles) / images, "cycles", "running layers, per image");
+    res.stats.set(unit + ".powered_idle", static_cast<double>(pt.powered_idle) / images, "cycles", "idle but not yet gated, per image");
+    res.stats.set(unit + ".gated", static_cast<double>(pt.gated) / images, "cycles", "power-gated, per image");
+    res.stats.set(unit + ".wakeups", static_cast<double>(wakeups[u]) / images, "count", "per image");
   }
   total.leakage += idle_leak_pj / images;
   res.energy = total;
