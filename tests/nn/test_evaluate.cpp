@@ -108,7 +108,7 @@ TEST_CASE("ResNet-8 quantised accuracy on the first 1000 test images", "[evaluat
     const PreparedEvaluation p(setup);
     const double ex = p.accuracy({});
     INFO(to_string(s) << ": exact 8-bit top-1 " << ex << " %");
-    CHECK(ex > 88.0);
+    CHECK(ex > 93.0);  // measured 94.3 (tf-uint8) and 94.2 (int8-symmetric); float 94.4
   }
 }
 
