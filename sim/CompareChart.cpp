@@ -15,12 +15,12 @@ std::string change(double v, double base) {
 
 std::string compare_table(const std::vector<ComparedRun>& runs) {
   if (runs.empty()) return "";
-  std::string s = fmt::format("{:<44} {:>11} {:>8} {:>11} {:>8} {:>10} {:>8} {:>9} {:>8}\n", "configuration", "energy nJ",
+  std::string s = fmt::format("{:<60} {:>11} {:>8} {:>11} {:>8} {:>10} {:>8} {:>9} {:>8}\n", "configuration", "energy nJ",
                               "change", "mult nJ", "change", "cycles", "change", "accuracy", "change");
   const auto& b = runs.front().result;
   for (const auto& r : runs) {
     const auto& x = r.result;
-    s += fmt::format("{:<44} {:>11.2f} {:>8} {:>11.2f} {:>8} {:>10} {:>8} {:>9} {:>8}\n", r.label.substr(0, 44),
+    s += fmt::format("{:<60} {:>11.2f} {:>8} {:>11.2f} {:>8} {:>10} {:>8} {:>9} {:>8}\n", r.label.substr(0, 60),
                      x.energy.total() * 1e-3, change(x.energy.total(), b.energy.total()), x.multiply_energy_pj * 1e-3,
                      change(x.multiply_energy_pj, b.multiply_energy_pj), x.latency_cycles,
                      change(static_cast<double>(x.latency_cycles), static_cast<double>(b.latency_cycles)),
@@ -28,11 +28,11 @@ std::string compare_table(const std::vector<ComparedRun>& runs) {
                      x.accuracy && b.accuracy ? fmt::format("{:+.2f}pp", *x.accuracy - *b.accuracy) : "-");
   }
   s += "\nenergy by component (nJ per inference):\n";
-  s += fmt::format("{:<44}", "configuration");
+  s += fmt::format("{:<60}", "configuration");
   for (const auto& [name, v] : b.energy.components()) s += fmt::format(" {:>13}", name);
   s += "\n";
   for (const auto& r : runs) {
-    s += fmt::format("{:<44}", r.label.substr(0, 44));
+    s += fmt::format("{:<60}", r.label.substr(0, 60));
     for (const auto& [name, v] : r.result.energy.components()) s += fmt::format(" {:>13.3f}", v * 1e-3);
     s += "\n";
   }
