@@ -13,7 +13,7 @@ namespace {
 
 struct SimulateArgs {
   std::string accelerator, model, mapping, json, detail = "fold", tune = "alwann";
-  int images = 0, samples = 256, stream = 1;
+  int images = 0, samples = 1024, stream = 1;
 };
 
 const alwann::cli::CommandRegistration registration{

@@ -92,7 +92,7 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
       } else {
         const std::size_t id = static_cast<std::size_t>(l.id);
         const LayerOperands* ops = id < s.operands.size() ? s.operands[id].get() : nullptr;
-        r.multiply = cache->get(l, r.multiplier, ops, o, tech);
+        r.multiply = cache->get(l, r.multiplier, R, ops, o, tech);
         e.multiply = r.multiply.mean_fj * static_cast<double>(l.macs) * 1e-3;
       }
       e.accumulate = static_cast<double>(l.macs + tr.accumulations) * tf.accumulator_add_pj;

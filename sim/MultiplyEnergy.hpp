@@ -1,13 +1,17 @@
 #pragma once
 // Multiplier energy from toggle counting on the operand streams the PEs see.
-// At the fold level a layer's stream is sampled: `segments` random PEs of
-// random folds, each followed for `length` consecutive operations (its weight
-// fixed on port A, the activations of successive output pixels on port B),
-// each preceded by one warm-up operation so the segment toggles against a
-// realistic previous state rather than all-zero. The per-segment means give
-// the estimate and its 95 % confidence interval (1.96 s / sqrt(segments)).
-// Results are cached per (layer, multiplier), so a search re-simulating many
-// mappings pays the toggle simulation once.
+// At the fold level a layer's stream is sampled: `segments` random PEs
+// (a reduction index k and an output n) each followed over a window of up to
+// `length` consecutive output pixels (its weight fixed on port A, the
+// activations of successive pixels on port B). Window starts are drawn from
+// [-(length-1), T-1] and clipped to [0, T-1], so every pixel is equally likely
+// to be covered (image borders included). Each window is preceded by the
+// operation its PE really did before it (the previous pixel, or the last pixel
+// of the previous row fold) so it toggles against a realistic state. The
+// estimate is the ratio sum(energy) / sum(operations) over the windows, with
+// its 95 % confidence interval from the ratio estimator's variance.
+// Results are cached per (layer, multiplier, array rows), so a search
+// re-simulating many mappings pays the toggle simulation once.
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,15 +32,17 @@ std::shared_ptr<const rtl::TechModel> gate_technology(const std::string& technol
 
 class MultiplyEnergyCache {
  public:
-  MultiplyEnergy get(const mapping::LayerWork& layer, const std::string& multiplier, const LayerOperands* operands,
-                     const SimOptions& options, const std::shared_ptr<const rtl::TechModel>& tech);
+  MultiplyEnergy get(const mapping::LayerWork& layer, const std::string& multiplier, int rows,
+                     const LayerOperands* operands, const SimOptions& options,
+                     const std::shared_ptr<const rtl::TechModel>& tech);
 
  private:
   std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, MultiplyEnergy> cache_;
 };
 
-MultiplyEnergy sample_multiply_energy(const mapping::LayerWork& layer, const std::string& multiplier,
+// `rows`: the array's R (a window at pixel 0 follows the PE's previous row fold, k - R).
+MultiplyEnergy sample_multiply_energy(const mapping::LayerWork& layer, const std::string& multiplier, int rows,
                                       const LayerOperands* operands, const SimOptions& options,
                                       const std::shared_ptr<const rtl::TechModel>& tech);
 

@@ -29,7 +29,7 @@ using LayerOperandsPtr = std::shared_ptr<const LayerOperands>;
 struct SimOptions {
   Detail detail = Detail::Fold;
   int images = 1;                 // images simulated back to back (timing and energy per image reported)
-  int sample_segments = 256;      // fold level: operand-stream segments per layer for multiplier energy
+  int sample_segments = 1024;     // fold level: operand-stream segments per layer for multiplier energy
   int segment_length = 64;        // operations per segment
   std::uint64_t seed = 1;
   bool record_pe_streams = false; // pe level: keep every PE's operand stream (tests)
