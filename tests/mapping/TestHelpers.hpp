@@ -2,21 +2,21 @@
 // Small helpers shared by the mapping tests: temporary YAML files and a
 // hand-built ResNet-like layer list.
 #include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "common/AtomicFile.hpp"
 #include "mapping/LayerWork.hpp"
 
 namespace alwann::test {
 
 inline std::string source_path(const std::string& rel) { return std::string(ALWANN_SOURCE_DIR) + "/" + rel; }
 
-// Writes `text` to a fresh file under the build's temp dir and returns its path.
+// Writes `text` to a file under the build's temp dir and returns its path.
+// Atomic (temp file + rename): CTest runs test cases in parallel processes
+// that may write the same helper file, and a reader must never see it half written.
 inline std::string write_temp(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::path(ALWANN_BINARY_DIR) / "test-tmp";
-  std::filesystem::create_directories(dir);
-  const auto p = dir / name;
-  std::ofstream(p) << text;
+  const auto p = std::filesystem::path(ALWANN_BINARY_DIR) / "test-tmp" / name;
+  write_file_atomically(p.string(), text);
   return p.string();
 }
 
