@@ -13,6 +13,7 @@ std::string MultiplierDesign::name() const {
   if (family == "exact") return n + "exact";
   if (family == "trunc") return n + "trunc" + std::to_string(p1);
   if (family == "loa") return n + "loa" + std::to_string(p1);
+  if (family == "vct") return n + "vct" + std::to_string(p1);
   return n + "bamh" + std::to_string(p1) + "v" + std::to_string(p2);
 }
 
@@ -22,6 +23,9 @@ std::string MultiplierDesign::description() const {
   if (family == "trunc")
     return "8x8 " + kind + " array multiplier, partial-product columns < " + std::to_string(p1) +
            " truncated with constant correction";
+  if (family == "vct")
+    return "8x8 " + kind + " array multiplier, partial-product columns < " + std::to_string(p1) +
+           " truncated with variable correction (column " + std::to_string(p1 - 1) + " added again one column up)";
   if (family == "loa")
     return "8x8 " + kind + " array multiplier, lower-part OR final adder over " + std::to_string(p1) +
            " columns";
@@ -37,6 +41,7 @@ std::vector<MultiplierDesign> builtin_designs() {
     for (auto [h, v] : {std::pair{0, 6}, {1, 8}, {2, 8}, {3, 10}, {4, 10}, {5, 12}, {6, 12}})
       out.push_back({"bam", s, h, v});
     for (int k : {9, 10, 11, 12, 13}) out.push_back({"loa", s, k, 0});
+    for (int k : {5, 7, 9, 10, 11}) out.push_back({"vct", s, k, 0});
   }
   return out;
 }
@@ -50,7 +55,7 @@ Sig partial_product(GateNetlistBuilder& g, bool is_signed, int i, int j) {
 }
 
 bool omitted(const MultiplierDesign& d, int i, int j) {
-  if (d.family == "trunc") return i + j < d.p1;
+  if (d.family == "trunc" || d.family == "vct") return i + j < d.p1;
   if (d.family == "bam") return i < d.p1 || i + j < d.p2;
   return false;
 }
@@ -82,6 +87,23 @@ std::string generate_verilog(const MultiplierDesign& d) {
   if (d.family == "trunc") constant += truncation_correction(d);
   for (int c = 0; c < 16; ++c)
     if ((constant >> c) & 1) sum[c] = kOne;
+
+  // Variable correction (King & Swartzlander 1997): the partial products of
+  // the most significant dropped column k-1 are added again at column k, so
+  // the correction follows the operands and is zero when either is zero.
+  if (d.family == "vct") {
+    for (int i = 0; i < 8; ++i) {
+      const int j = d.p1 - 1 - i;
+      if (j < 0 || j > 7) continue;
+      const Sig pp = partial_product(g, d.is_signed, i, j);
+      Sig bit = pp;
+      for (int c = d.p1; c < 16 && bit != kZero; ++c) {  // ripple the extra bit into the sum vector
+        const auto r = g.half_add(sum[c], bit);
+        sum[c] = r.sum;
+        bit = r.carry;
+      }
+    }
+  }
 
   // Carry-save array: row i adds its partial products to the running sum and
   // carry vectors; carries move one column left into the next row.

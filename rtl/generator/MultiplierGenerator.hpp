@@ -14,6 +14,8 @@
 //               (constant-correction truncation, Schulte & Swartzlander 1993)
 //   bamh<h>v<v> broken-array multiplier (Mahdiani et al. 2010): carry-save
 //               cells of rows < h and of columns < v omitted, no correction
+//   vct<k>      columns < k omitted, column k-1 added again at column k
+//               (variable-correction truncation, King & Swartzlander 1997)
 //   loa<k>      exact array, but the k low columns of the final adder are a
 //               lower-part OR adder (Mahdiani et al. 2010): sum = S | C,
 //               carry into column k = S[k-1] & C[k-1]
@@ -23,7 +25,7 @@
 namespace alwann::rtl::generator {
 
 struct MultiplierDesign {
-  std::string family;  // "exact", "trunc", "bam", "loa"
+  std::string family;  // "exact", "trunc", "vct", "bam", "loa"
   bool is_signed = false;
   int p1 = 0, p2 = 0;  // trunc/loa: k in p1; bam: h in p1, v in p2
   std::string name() const;         // e.g. mul8u_trunc4, mul8s_bamh2v8
