@@ -173,12 +173,13 @@ std::vector<std::function<MultiplierModelPtr()>> compile_models(const std::vecto
       for (const auto& o : objs) list += o + "\n";
       if (!fs::exists(path)) write_file_atomically(path, list);
     }
-    std::vector<std::string> argv = {compiler(), "-shared", "-o", so + ".tmp"};
+    const std::string so_tmp = so + ".tmp" + std::to_string(::getpid());
+    std::vector<std::string> argv = {compiler(), "-shared", "-o", so_tmp};
     argv.insert(argv.end(), objects.begin(), objects.end());
     argv.push_back("-lpthread");
     const ProcessResult r = run_process(argv);
     if (r.status != 0) throw Error("linking the Verilated models failed: " + r.output.substr(0, 300));
-    fs::rename(so + ".tmp", so);
+    fs::rename(so_tmp, so);
   }
   void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) throw file_error(so, std::string("cannot load compiled models: ") + ::dlerror());

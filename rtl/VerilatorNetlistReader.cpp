@@ -44,9 +44,12 @@ GateNetlist read_verilog_netlist(const VerilogSource& source, const std::string&
   run_verilator_or_throw(args, source.path);
   GateNetlist netlist = read_verilator_xml(xml, source.path, source.top_module);
   if (!cached.empty()) {  // only XML that read cleanly is kept
+    // A per-process temporary: parallel test processes may cache the same netlist.
+    const std::string tmp = cached + ".tmp" + std::to_string(::getpid());
     std::error_code ec;
-    fs::copy_file(xml, cached + ".tmp", fs::copy_options::overwrite_existing, ec);
-    if (!ec) fs::rename(cached + ".tmp", cached, ec);
+    fs::copy_file(xml, tmp, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(tmp, cached, ec);
+    if (ec) fs::remove(tmp, ec);
   }
   return netlist;
 }
