@@ -1,6 +1,7 @@
 #include "rtl/generator/MultiplierGenerator.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
@@ -38,9 +39,12 @@ std::vector<MultiplierDesign> builtin_designs() {
   for (bool s : {false, true}) {
     out.push_back({"exact", s, 0, 0});
     for (int k : {2, 4, 6, 7, 8, 9}) out.push_back({"trunc", s, k, 0});
-    for (auto [h, v] : {std::pair{0, 6}, {1, 8}, {2, 8}, {3, 10}, {4, 10}, {5, 12}, {6, 12}})
+    for (auto [h, v] : {std::pair{0, 6}, {1, 8}, {2, 8}, {3, 10}, {4, 10}, {5, 12}, {6, 12}, {7, 13}})
       out.push_back({"bam", s, h, v});
-    for (int k : {9, 10, 11, 12, 13}) out.push_back({"loa", s, k, 0});
+    // A lower-part OR adder breaks the carries that cancel Baugh-Wooley's
+    // constants (a zero operand would give +-256): unsigned only.
+    if (!s)
+      for (int k : {9, 10, 11, 12, 13}) out.push_back({"loa", s, k, 0});
     for (int k : {5, 7, 9, 10, 11}) out.push_back({"vct", s, k, 0});
   }
   return out;
@@ -60,17 +64,23 @@ bool omitted(const MultiplierDesign& d, int i, int j) {
   return false;
 }
 
+// Baugh-Wooley writes a negative term -a_j*b_i*2^c as ~(a_j b_i)*2^c with the
+// -2^c folded into the constants, so the inverted bit is 1 when the term is 0.
+bool inverted_term(const MultiplierDesign& d, int i, int j) { return d.is_signed && ((i == 7) != (j == 7)); }
+
+// What an omitted partial product leaves in the array: dropping the term
+// (not the bit) keeps an inverted bit's constant 1, so zero operands still
+// give 0 in every signed design.
+Sig omitted_bit(const MultiplierDesign& d, int i, int j) { return inverted_term(d, i, j) ? kOne : kZero; }
+
 // The constant the truncated multiplier adds back: the expected value of the
-// dropped partial products under uniform operands (AND bits are 1 with
-// probability 1/4, inverted ones 3/4), rounded to the kept columns.
+// dropped terms under uniform operands (each a_j*b_i is 1 with probability
+// 1/4; Baugh-Wooley's inverted terms are negative), rounded to the kept columns.
 long truncation_correction(const MultiplierDesign& d) {
   double expected = 0;
   for (int i = 0; i < 8; ++i)
     for (int j = 0; j < 8; ++j)
-      if (i + j < d.p1) {
-        const bool inverted = d.is_signed && ((i == 7) != (j == 7));
-        expected += (inverted ? 0.75 : 0.25) * std::ldexp(1.0, i + j);
-      }
+      if (i + j < d.p1) expected += (inverted_term(d, i, j) ? -0.25 : 0.25) * std::ldexp(1.0, i + j);
   const double unit = std::ldexp(1.0, d.p1);
   return std::lround(expected / unit) * static_cast<long>(unit);
 }
@@ -82,28 +92,31 @@ std::string generate_verilog(const MultiplierDesign& d) {
   Sig sum[17], carry[17];
   for (int c = 0; c < 17; ++c) sum[c] = carry[c] = kZero;
 
-  // Constants enter the first row: Baugh-Wooley's +2^8 + 2^15, truncation correction.
+  // Variable correction (King & Swartzlander 1997): the terms of the most
+  // significant dropped column k-1 are added again at column k, so the
+  // correction follows the operands and is zero when either is zero. An
+  // inverted (negative) term's copy is ~(a b) at column k minus 2^k.
+  std::vector<Sig> correction_bits;
   long constant = d.is_signed ? (1L << 8) + (1L << 15) : 0;
   if (d.family == "trunc") constant += truncation_correction(d);
-  for (int c = 0; c < 16; ++c)
-    if ((constant >> c) & 1) sum[c] = kOne;
-
-  // Variable correction (King & Swartzlander 1997): the partial products of
-  // the most significant dropped column k-1 are added again at column k, so
-  // the correction follows the operands and is zero when either is zero.
-  if (d.family == "vct") {
+  if (d.family == "vct")
     for (int i = 0; i < 8; ++i) {
       const int j = d.p1 - 1 - i;
       if (j < 0 || j > 7) continue;
-      const Sig pp = partial_product(g, d.is_signed, i, j);
-      Sig bit = pp;
-      for (int c = d.p1; c < 16 && bit != kZero; ++c) {  // ripple the extra bit into the sum vector
-        const auto r = g.half_add(sum[c], bit);
-        sum[c] = r.sum;
-        bit = r.carry;
-      }
+      correction_bits.push_back(partial_product(g, d.is_signed, i, j));
+      if (inverted_term(d, i, j)) constant -= 1L << d.p1;
     }
-  }
+
+  // Constants enter the first row: Baugh-Wooley's +2^8 + 2^15, corrections.
+  constant &= 0xffff;
+  for (int c = 0; c < 16; ++c)
+    if ((constant >> c) & 1) sum[c] = kOne;
+  for (Sig bit : correction_bits)
+    for (int c = d.p1; c < 16 && bit != kZero; ++c) {  // ripple each extra bit into the sum vector
+      const auto r = g.half_add(sum[c], bit);
+      sum[c] = r.sum;
+      bit = r.carry;
+    }
 
   // Carry-save array: row i adds its partial products to the running sum and
   // carry vectors; carries move one column left into the next row.
@@ -112,7 +125,8 @@ std::string generate_verilog(const MultiplierDesign& d) {
     for (int c = 0; c < 17; ++c) next_sum[c] = next_carry[c] = kZero;
     for (int c = 0; c < 16; ++c) {
       const int j = c - i;
-      const Sig pp = (j >= 0 && j < 8 && !omitted(d, i, j)) ? partial_product(g, d.is_signed, i, j) : kZero;
+      Sig pp = kZero;
+      if (j >= 0 && j < 8) pp = omitted(d, i, j) ? omitted_bit(d, i, j) : partial_product(g, d.is_signed, i, j);
       const auto r = g.full_add(sum[c], carry[c], pp);
       next_sum[c] = r.sum;
       if (c + 1 < 16) next_carry[c + 1] = r.carry;
