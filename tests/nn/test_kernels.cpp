@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/nn/KernelTestSupport.hpp"
 #include "common/Error.hpp"
 #include "nn/kernels/ApproxGemm.hpp"
 
@@ -16,19 +17,8 @@ using alwann::rtl::ProductTable;
 
 namespace {
 
-std::vector<std::uint8_t> random_codes(std::size_t n, std::mt19937& rng) {
-  std::uniform_int_distribution<int> d(0, 255);
-  std::vector<std::uint8_t> v(n);
-  for (auto& b : v) b = static_cast<std::uint8_t>(d(rng));
-  return v;
-}
-
-ProductTable random_table(bool is_signed, std::mt19937& rng) {
-  std::uniform_int_distribution<int> d(0, 65535);
-  std::vector<std::uint16_t> raw(ProductTable::kEntries);
-  for (auto& r : raw) r = static_cast<std::uint16_t>(d(rng));
-  return ProductTable(is_signed ? "random_s" : "random_u", is_signed, std::move(raw));
-}
+using alwann::kernel_test::random_codes;
+using alwann::kernel_test::random_table;
 
 ProductTable constant_table(bool is_signed, std::uint16_t raw) {
   return ProductTable("const", is_signed, std::vector<std::uint16_t>(ProductTable::kEntries, raw));

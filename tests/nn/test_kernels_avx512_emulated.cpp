@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "tests/nn/KernelTestSupport.hpp"
 #include "nn/kernels/GemmImpl.hpp"
 
 // ---- scalar stand-ins (only what the kernels use) ----
@@ -127,19 +128,8 @@ using alwann::nn::KernelPath;
 using alwann::nn::PreparedGemm;
 using alwann::rtl::ProductTable;
 
-std::vector<std::uint8_t> random_codes(std::size_t n, std::mt19937& rng) {
-  std::uniform_int_distribution<int> d(0, 255);
-  std::vector<std::uint8_t> v(n);
-  for (auto& b : v) b = static_cast<std::uint8_t>(d(rng));
-  return v;
-}
-
-ProductTable random_table(bool is_signed, std::mt19937& rng) {
-  std::uniform_int_distribution<int> d(0, 65535);
-  std::vector<std::uint16_t> raw(ProductTable::kEntries);
-  for (auto& r : raw) r = static_cast<std::uint16_t>(d(rng));
-  return ProductTable("random", is_signed, std::move(raw));
-}
+using alwann::kernel_test::random_codes;
+using alwann::kernel_test::random_table;
 
 // The AVX-512 layouts, built as PreparedGemm would build them on such a CPU.
 PreparedGemm::Impl avx512_impl(const ProductTable& t, const std::vector<std::uint8_t>& w, int N, int K, bool exact) {
