@@ -73,12 +73,9 @@ std::vector<LayerMultiplier> PreparedEvaluation::multipliers(const MultiplierAss
 
 double PreparedEvaluation::accuracy(const std::vector<LayerMultiplier>& multipliers) const {
   const IntegerEngine engine(q_, multipliers);
-  std::vector<std::uint8_t> correct(test_codes_.size(), 0);
-  parallel_for(test_codes_.size(), setup_.threads, [&](std::size_t i, int) {
-    correct[i] = engine.classify(test_codes_[i]) == test_.labels[i];
-  });
+  const std::vector<int> classes = engine.classify(test_codes_, setup_.threads);
   std::size_t n = 0;
-  for (auto c : correct) n += c;
+  for (std::size_t i = 0; i < classes.size(); ++i) n += static_cast<std::size_t>(classes[i]) == test_.labels[i];
   return test_codes_.empty() ? 0.0 : 100.0 * static_cast<double>(n) / static_cast<double>(test_codes_.size());
 }
 

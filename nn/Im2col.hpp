@@ -15,18 +15,21 @@
 
 namespace alwann::nn {
 
+// The core: channel planes `plane_stride` elements apart, matrix rows
+// `row_stride` elements apart (>= OH*OW). Several images side by side in one
+// matrix (the batched engine) are several calls with offset pointers.
 template <typename T>
-void im2col_columns(const Layer& l, const T* input, int group, T pad_value, T* xt) {
+void im2col_strided(const Layer& l, const T* input, std::int64_t plane_stride, int group, T pad_value, T* xt,
+                    std::int64_t row_stride) {
   const int H = l.input_shape[1], W = l.input_shape[2];
   const int OH = l.output_shape[1], OW = l.output_shape[2];
   const int cin_per_group = l.in_channels / l.groups;
-  const int M = OH * OW;
   std::int64_t row = 0;
   for (int c = 0; c < cin_per_group; ++c) {
-    const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * H * W;
+    const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * plane_stride;
     for (int ky = 0; ky < l.kernel_h; ++ky)
       for (int kx = 0; kx < l.kernel_w; ++kx, ++row) {
-        T* out = xt + row * M;
+        T* out = xt + row * row_stride;
         for (int oy = 0; oy < OH; ++oy) {
           const int iy = oy * l.stride_h + ky * l.dilation_h - l.pad_top;
           T* o = out + oy * OW;
@@ -49,6 +52,12 @@ void im2col_columns(const Layer& l, const T* input, int group, T pad_value, T* x
         }
       }
   }
+}
+
+template <typename T>
+void im2col_columns(const Layer& l, const T* input, int group, T pad_value, T* xt) {
+  im2col_strided(l, input, static_cast<std::int64_t>(l.input_shape[1]) * l.input_shape[2], group, pad_value, xt,
+                 l.gemm_m);
 }
 
 // Convenience: the whole K x M matrix of one group as a new vector.

@@ -4,7 +4,9 @@
 // port A, activation code on port B, reference §3) or exactly; the
 // zero-point cross terms, bias, requantisation, pooling, Add and Concat are
 // exact integer arithmetic (docs/nn.md). Deterministic: one image is one
-// independent computation, so any thread count gives the same codes.
+// independent computation, so any thread count and any batch size give the
+// same codes. Images run in batches (nn/IntegerLayers.hpp): a batch's im2col
+// matrices sit side by side, so each layer is one wide GEMM per batch.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -12,6 +14,7 @@
 
 #include "nn/Quantization.hpp"
 #include "nn/kernels/ApproxGemm.hpp"
+#include "nn/kernels/Requantize.hpp"
 #include "rtl/ProductTable.hpp"
 
 namespace alwann::nn {
@@ -40,6 +43,13 @@ class IntegerEngine {
   Codes run(const Codes& input, std::vector<Codes>* activations = nullptr) const;
   // Index of the largest output code value (the first one on ties).
   int classify(const Codes& input) const;
+  // classify() of every input, `batch` images at a time on `threads` threads.
+  std::vector<int> classify(const std::vector<Codes>& inputs, int threads, int batch = kDefaultBatch) const;
+
+  // Images per batch: wide enough that the 7x7 layers fill the AVX-512
+  // kernels' 64-pixel vectors, small enough that a batch's operand matrices
+  // stay in L2 (bench_inference measures batch sizes).
+  static constexpr int kDefaultBatch = 16;
 
   const QuantizedNetwork& quantized() const { return *q_; }
   const QuantizedNetworkPtr& quantized_ptr() const { return q_; }
@@ -49,17 +59,18 @@ class IntegerEngine {
   const Codes& port_a_weights(int layer_id) const { return port_a_.at(static_cast<size_t>(layer_id)); }
 
  private:
-  void conv(const Layer& l, const Codes& in, Codes& out) const;
-  void fully_connected(const Layer& l, const Codes& in, Codes& out) const;
-  void pool(const Layer& l, const Codes& in, Codes& out) const;
-  void add(const Layer& l, const Codes& a, const Codes& b, Codes& out) const;
+  struct Workspace;
+  // Runs B images (batched layout); act[id] receives each layer's output.
+  void run_batch(const Codes* const* inputs, int B, Workspace& ws) const;
+  int argmax(const Codes& out) const;
 
   QuantizedNetworkPtr q_;
   std::vector<LayerMultiplier> mult_;
   std::vector<Codes> port_a_;
+  KernelPath path_;
   std::vector<std::vector<PreparedGemm>> gemm_;  // [layer][group]
-  // Add: each input code's contribution on the common 2^-20 grid, per layer (a, b).
-  std::vector<std::array<std::array<std::int32_t, 256>, 2>> add_terms_;
+  std::vector<std::vector<RequantRow>> rows_;     // [layer][output channel]: cross terms, bias, requantisation
+  std::vector<AddRequant> add_;                   // [layer], Add layers
 };
 
 // Histogram of the activation codes that reach port B of each approximable

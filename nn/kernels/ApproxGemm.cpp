@@ -96,35 +96,42 @@ int PreparedGemm::N() const { return impl_->N; }
 int PreparedGemm::K() const { return impl_->K; }
 KernelPath PreparedGemm::path() const { return impl_->path; }
 
-void PreparedGemm::run(const std::uint8_t* x, int M, std::int32_t* c) const {
-  const Impl& p = *impl_;
+namespace {
+
+void dispatch(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, kernels::OutputStrides o) {
   if (M < 0) throw Error("GEMM: negative M");
   if (p.exact) {
     if (p.path == KernelPath::Avx512)
-      kernels::run_exact_avx512(p, x, M, c, /*x_is_transposed=*/false);
+      kernels::run_exact_avx512(p, xt, M, c, o);
     else
-      kernels::exact_portable(p, x, M, c);
+      kernels::exact_xt_portable(p, xt, M, c, o);
+  } else if (p.path == KernelPath::Avx512) {
+    kernels::run_approx_avx512(p, xt, M, c, o);
+  } else {
+    kernels::approx_xt_portable(p, xt, M, c, o);
+  }
+}
+
+}  // namespace
+
+void PreparedGemm::run(const std::uint8_t* x, int M, std::int32_t* c) const {
+  const Impl& p = *impl_;
+  if (M < 0) throw Error("GEMM: negative M");
+  if (p.exact && p.path == KernelPath::Portable) {  // reduces along k: M x K is its own layout
+    kernels::exact_portable(p, x, M, c, {p.N, 1});
     return;
   }
   std::vector<std::uint8_t> xt(static_cast<std::size_t>(M) * p.K);
   kernels::transpose_bytes(x, M, p.K, xt.data());
-  run_xt(xt.data(), M, c);
+  dispatch(p, xt.data(), M, c, {p.N, 1});
 }
 
 void PreparedGemm::run_xt(const std::uint8_t* xt, int M, std::int32_t* c) const {
-  const Impl& p = *impl_;
-  if (M < 0) throw Error("GEMM: negative M");
-  if (p.exact) {
-    if (p.path == KernelPath::Avx512)
-      kernels::run_exact_avx512(p, xt, M, c, /*x_is_transposed=*/true);
-    else
-      kernels::exact_xt_portable(p, xt, M, c);
-    return;
-  }
-  if (p.path == KernelPath::Avx512)
-    kernels::run_approx_avx512(p, xt, M, c);
-  else
-    kernels::approx_xt_portable(p, xt, M, c);
+  dispatch(*impl_, xt, M, c, {impl_->N, 1});
+}
+
+void PreparedGemm::run_xt_channels(const std::uint8_t* xt, int M, std::int32_t* c) const {
+  dispatch(*impl_, xt, M, c, {1, M});
 }
 
 void approx_gemm(const rtl::ProductTable& table, const std::uint8_t* w, const std::uint8_t* x, int M, int N,

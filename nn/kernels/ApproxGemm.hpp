@@ -24,7 +24,8 @@
 // 2.5-4e9 MAC/s per core on an AVX2 AMD EPYC), exact products auto-vectorised.
 // Avx512: 64 activations per vpermi2b pair from byte-plane rows, vpdpbusd for
 // exact products (GemmImpl.hpp, *_avx512.cpp). More output pixels per call
-// (e.g. several images' im2col columns side by side) help both paths.
+// (several images' im2col columns side by side, as the engine does) help
+// both paths.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -71,6 +72,9 @@ class PreparedGemm {
   // approximate kernels look up 64 pixels of one k at once, so this layout
   // saves the transpose run() does internally: prefer it for convolutions.
   void run_xt(const std::uint8_t* xt, int M, std::int32_t* c) const;
+  // XT: K x M. c: N x M, channel-major (c[n*M + m]): the layout of the
+  // inference engine's feature maps, so no transpose follows.
+  void run_xt_channels(const std::uint8_t* xt, int M, std::int32_t* c) const;
 
   struct Impl;
 

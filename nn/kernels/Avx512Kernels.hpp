@@ -12,6 +12,12 @@
 
 namespace alwann::nn::kernels {
 
+// Where a GEMM result goes: c[m * m + n * n] (M x N row-major: {N, 1};
+// channel-major N x M: {1, M}).
+struct OutputStrides {
+  std::int64_t m, n;
+};
+
 // Bytes per weight code in the byte-plane table: 256 low bytes, then 256
 // high bytes of the 256 products of that weight (activation codes 0..255).
 constexpr int kPlaneRowBytes = 512;
@@ -21,22 +27,69 @@ struct ApproxPlanesArgs {
   const std::uint8_t* w;       // N x K weight codes
   int N, K;
   bool is_signed;              // high bytes stored sign-flipped; subtract 32768 * K
-  std::uint32_t* totals;       // scratch: kApproxScratchTotals uint32
 };
-constexpr int kApproxScratchTotals = 4 * 64;
 
+// Exact products with vpdpbusd (u8 x s8, four k per int32 lane). Activations
+// are always fed as x ^ 0x80: unsigned codes become x - 128 (the s8 operand,
+// weights are the u8 one), signed codes become x + 128 (the u8 operand,
+// weights the s8 one). Either way the error is 128 * sum_k w per channel,
+// which `correction` undoes.
 struct ExactPackedArgs {
-  const std::uint8_t* packed;   // [k_groups][n_padded][4] int8 weights, 64-byte aligned
-  const std::int32_t* wsum128;  // n_padded entries: 128 * sum_k w (signed), else 0
+  const std::uint8_t* w;           // n_padded x (4 * k_groups) weight codes, zero-padded, 64-byte aligned
+  const std::int32_t* correction;  // n_padded entries: +128 * sum_k w (unsigned) or -128 * sum_k w (signed)
   int N, n_padded, k_groups;
   bool is_signed;
-  const std::uint8_t* xp;       // M x (4 * k_groups) activations (pack_exact_activations)
-  const std::int32_t* xsum;     // M entries: sum_k x (unsigned codes)
 };
 
-// xt: K x M (contiguous in m). c: M x N.
-void approx_xt_avx512(const ApproxPlanesArgs& a, const std::uint8_t* xt, int M, std::int32_t* c);
-// c: M x N.
-void exact_avx512(const ExactPackedArgs& a, int M, std::int32_t* c);
+// Pixels per exact-kernel block; packed activations are padded to a multiple.
+constexpr int kExactPixelBlock = 64;
+// Output channels per exact-kernel block; packed weights are padded to a multiple.
+constexpr int kExactChannelBlock = 4;
+
+// xt: K x M (contiguous in m).
+void approx_xt_avx512(const ApproxPlanesArgs& a, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
+// xp (64-byte aligned): [k_groups][m_padded][4] activation codes ^ 0x80,
+// m_padded = M rounded up to kExactPixelBlock. Rows k >= K are zero.
+void pack_activations_avx512(const std::uint8_t* xt, int K, int M, int k_groups, int m_padded, std::uint8_t* xp);
+void exact_avx512(const ExactPackedArgs& a, const std::uint8_t* xp, int M, int m_padded, std::int32_t* c,
+                  OutputStrides o);
+
+}  // namespace alwann::nn::kernels
+
+namespace alwann::nn::kernels {
+
+// A FixedPointMultiplier split for the vector code: x * 2^left (saturating),
+// rounding doubling high multiply, rounding right shift (nn/FixedPoint.hpp).
+struct Rescale {
+  std::int32_t multiplier;  // >= 0
+  int left, right;
+};
+
+// out[i] = code(clamp(zero_point + rescale(c[i] - zw * sumx[i] + constant), lo, hi));
+// sumx is only read when zw != 0.
+struct RequantArgs {
+  const std::int32_t* c;
+  const std::int32_t* sumx;
+  int count;
+  std::int32_t constant, zw;
+  Rescale rescale;
+  int zero_point, lo, hi;
+  std::uint8_t* out;
+};
+void requantize_avx512(const RequantArgs& a);
+
+// TFLite's integer Add: term_j(code) = rescale_j((value(code) - z_j) * 2^20),
+// out = code(clamp(zero_point + rescale_out(term_a + term_b), lo, hi)).
+struct AddArgs {
+  const std::uint8_t* a;
+  const std::uint8_t* b;
+  int count;
+  bool is_signed;  // code values are int8, else uint8
+  std::int32_t za, zb;
+  Rescale ra, rb, rout;
+  int zero_point, lo, hi;
+  std::uint8_t* out;
+};
+void add_requantize_avx512(const AddArgs& a);
 
 }  // namespace alwann::nn::kernels

@@ -47,40 +47,29 @@ struct PreparedGemm::Impl {
   // every plane sums as unsigned; the kernel subtracts 32768 * K at the end.
   kernels::AlignedBytes planes;
 
-  // Exact, portable: the N x K codes (in `w`). Exact, AVX-512: weights packed
-  // for vpdpbusd as [K/4 groups][n padded to 16][4 bytes], as int8 (unsigned
-  // weights are stored as w - 128); wsum128[n] = 128 * sum_k w (int8 codes,
-  // signed only; zero otherwise), padded to n_padded.
+  // Exact, portable: the N x K codes (in `w`). Exact, AVX-512: the codes
+  // again as n_padded x (4 * k_groups) rows, zero-padded (ExactPackedArgs),
+  // and the per-channel correction of the x ^ 0x80 operand.
   kernels::AlignedBytes packed;
   int n_padded = 0;
   int k_groups = 0;
-  std::vector<std::int32_t> wsum128;
+  std::vector<std::int32_t> correction;
 };
 
 namespace kernels {
 
-// xt: K x M (contiguous in m). c: M x N.
-void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
-// x: M x K. c: M x N.
-void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c);
-// xt: K x M. c: M x N.
-void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
+// Results go to c[m * o.m + n * o.n] on every path.
+// xt: K x M (contiguous in m).
+void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
+// x: M x K.
+void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c, OutputStrides o);
+// xt: K x M.
+void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
 
 // The AVX-512 kernels (Avx512Kernels.hpp) on a prepared layout: these
-// marshal the plain arguments and scratch buffers. x: M x K, or K x M when
-// x_is_transposed.
-void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c);
-void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
-                      bool x_is_transposed);
-
-// Activations for the AVX-512 exact kernel: rows of 4 * k_groups bytes (the
-// codes, sign-flipped when signed, zero-padded) and per-pixel code sums.
-struct ExactActivations {
-  std::vector<std::uint8_t> xp;
-  std::vector<std::int32_t> xsum;
-};
-void pack_exact_activations(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, bool x_is_transposed,
-                            ExactActivations& out);
+// marshal the plain arguments and scratch buffers. xt: K x M.
+void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
+void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
 
 // Layout preparation for the AVX-512 kernels (plain C++, any CPU).
 void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p);

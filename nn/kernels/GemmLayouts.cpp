@@ -26,23 +26,22 @@ void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p) {
 }
 
 void prepare_exact_packed(PreparedGemm::Impl& p) {
-  // vpdpbusd multiplies unsigned bytes by signed bytes, four k at a time.
-  // Unsigned weights become w - 128 (the kernel adds 128 * sum_k x back);
-  // signed weights stay, and the kernel feeds x + 128 and subtracts wsum128.
-  p.n_padded = (p.N + 15) / 16 * 16;
+  // Rows of whole 4-byte k groups, channels padded to the kernel's block;
+  // padding weights are 0, so whatever the padded activations hold adds 0.
+  p.n_padded = (p.N + kExactChannelBlock - 1) / kExactChannelBlock * kExactChannelBlock;
   p.k_groups = (p.K + 3) / 4;
-  p.packed = AlignedBytes(static_cast<std::size_t>(p.k_groups) * p.n_padded * 4);
-  std::uint8_t* dst = p.packed.data();
-  const std::uint8_t flip = p.is_signed ? 0x00 : 0x80;
-  for (int n = 0; n < p.N; ++n)
-    for (int k = 0; k < p.K; ++k)
-      dst[(static_cast<std::size_t>(k / 4) * p.n_padded + n) * 4 + k % 4] =
-          p.w[static_cast<std::size_t>(n) * p.K + k] ^ flip;
-  p.wsum128.assign(p.n_padded, 0);
-  if (p.is_signed)
-    for (int n = 0; n < p.N; ++n)
-      for (int k = 0; k < p.K; ++k)
-        p.wsum128[n] += 128 * static_cast<std::int8_t>(p.w[static_cast<std::size_t>(n) * p.K + k]);
+  const std::size_t kp = static_cast<std::size_t>(p.k_groups) * 4;
+  p.packed = AlignedBytes(kp * p.n_padded);
+  p.correction.assign(p.n_padded, 0);
+  for (int n = 0; n < p.N; ++n) {
+    std::int32_t sum = 0;
+    for (int k = 0; k < p.K; ++k) {
+      const std::uint8_t w = p.w[static_cast<std::size_t>(n) * p.K + k];
+      p.packed.data()[n * kp + k] = w;
+      sum += p.is_signed ? static_cast<std::int8_t>(w) : w;
+    }
+    p.correction[n] = p.is_signed ? -128 * sum : 128 * sum;
+  }
 }
 
 namespace {
@@ -83,42 +82,32 @@ void transpose_bytes(const std::uint8_t* src, int rows, int cols, std::uint8_t* 
     for (int c = r < rows8 ? cols8 : 0; c < cols; ++c) dst[c * R + r] = src[r * C + c];
 }
 
-void pack_exact_activations(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, bool x_is_transposed,
-                            ExactActivations& out) {
-  // Pad to whole 4-byte groups (the pad multiplies weight 0); signed codes
-  // become x + 128 (unsigned for vpdpbusd); unsigned ones need their sums.
-  const int K = p.K, kp = p.k_groups * 4;
-  out.xp.assign(static_cast<std::size_t>(M) * kp, 0);
-  out.xsum.assign(M, 0);
-  const std::uint8_t flip = p.is_signed ? 0x80 : 0x00;
-  const std::size_t m_stride = x_is_transposed ? 1 : static_cast<std::size_t>(K);
-  const std::size_t k_stride = x_is_transposed ? static_cast<std::size_t>(M) : 1;
-  for (int m = 0; m < M; ++m) {
-    const std::uint8_t* src = x + m * m_stride;
-    std::uint8_t* dst = out.xp.data() + static_cast<std::size_t>(m) * kp;
-    std::int32_t s = 0;
-    for (int k = 0; k < K; ++k) {
-      const std::uint8_t v = src[k * k_stride];
-      dst[k] = v ^ flip;
-      s += v;
-    }
-    out.xsum[m] = s;
+namespace {
+// Per-thread scratch that only grows: the engine calls the kernels once per
+// layer and batch, and a fresh multi-megabyte buffer each time would mean
+// fresh pages (page faults) each time.
+AlignedBytes& thread_scratch(std::size_t bytes) {
+  thread_local AlignedBytes scratch;
+  thread_local std::size_t capacity = 0;
+  if (bytes > capacity) {
+    scratch = AlignedBytes(bytes);
+    capacity = bytes;
   }
+  return scratch;
+}
+}  // namespace
+
+void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {
+  const ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed};
+  approx_xt_avx512(a, xt, M, c, o);
 }
 
-void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
-  alignas(64) std::uint32_t totals[kApproxScratchTotals];
-  const ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed, totals};
-  approx_xt_avx512(a, xt, M, c);
-}
-
-void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c,
-                      bool x_is_transposed) {
-  ExactActivations act;
-  pack_exact_activations(p, x, M, x_is_transposed, act);
-  const ExactPackedArgs a{p.packed.data(), p.wsum128.data(), p.N,          p.n_padded,
-                          p.k_groups,      p.is_signed,      act.xp.data(), act.xsum.data()};
-  exact_avx512(a, M, c);
+void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {
+  const int m_padded = (M + kExactPixelBlock - 1) / kExactPixelBlock * kExactPixelBlock;
+  AlignedBytes& xp = thread_scratch(static_cast<std::size_t>(p.k_groups) * 4 * m_padded);
+  pack_activations_avx512(xt, p.K, M, p.k_groups, m_padded, xp.data());
+  const ExactPackedArgs a{p.packed.data(), p.correction.data(), p.N, p.n_padded, p.k_groups, p.is_signed};
+  exact_avx512(a, xp.data(), M, m_padded, c, o);
 }
 
 }  // namespace alwann::nn::kernels

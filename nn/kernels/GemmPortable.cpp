@@ -17,7 +17,8 @@ constexpr int kPixelsPerPass = 1024;
 // V = int16_t for signed tables (products are int16 bit patterns), else uint16_t.
 // Channels n_begin..N-1.
 template <typename V>
-void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, int n_begin) {
+void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o,
+               int n_begin) {
   const int N = p.N, K = p.K;
   const V* table = reinterpret_cast<const V*>(p.table.data());
   std::vector<std::int32_t> acc(kRowsPerPass * kPixelsPerPass);
@@ -54,7 +55,7 @@ void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::
       }
       for (int j = 0; j < rows; ++j)
         for (int m = 0; m < len; ++m)
-          c[static_cast<std::size_t>(m0 + m) * N + n0 + j] = acc[j * kPixelsPerPass + m];
+          c[(m0 + m) * o.m + (n0 + j) * o.n] = acc[j * kPixelsPerPass + m];
     }
   }
 }
@@ -69,7 +70,7 @@ void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::
 constexpr int kPairsMinPixels = 512;
 
 // Channels 0 .. N/4*4-1 (the rest go to approx_xt); returns where it stopped.
-int approx_xt_pairs(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+int approx_xt_pairs(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {
   const int N = p.N, K = p.K;
   const std::uint32_t flip = p.is_signed ? 0x8000u : 0u;
   const std::uint32_t bias = flip * static_cast<std::uint32_t>(K);
@@ -98,11 +99,11 @@ int approx_xt_pairs(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, 
         }
       }
       for (int m = 0; m < len; ++m) {
-        std::int32_t* cm = c + static_cast<std::size_t>(m0 + m) * N + n0;
+        std::int32_t* cm = c + (m0 + m) * o.m + n0 * o.n;
         cm[0] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a0[m]) - bias);
-        cm[1] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a0[m] >> 32) - bias);
-        cm[2] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a1[m]) - bias);
-        cm[3] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a1[m] >> 32) - bias);
+        cm[o.n] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a0[m] >> 32) - bias);
+        cm[2 * o.n] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a1[m]) - bias);
+        cm[3 * o.n] = static_cast<std::int32_t>(static_cast<std::uint32_t>(a1[m] >> 32) - bias);
       }
     }
   }
@@ -111,7 +112,7 @@ int approx_xt_pairs(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, 
 
 // T = int8_t or uint8_t: the codes as numbers.
 template <typename T>
-void exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c) {
+void exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c, OutputStrides o) {
   const int N = p.N, K = p.K;
   for (int m = 0; m < M; ++m) {
     const T* xm = reinterpret_cast<const T*>(x + static_cast<std::size_t>(m) * K);
@@ -119,35 +120,35 @@ void exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32
       const T* wn = reinterpret_cast<const T*>(p.w.data() + static_cast<std::size_t>(n) * K);
       std::int32_t s = 0;
       for (int k = 0; k < K; ++k) s += static_cast<std::int32_t>(xm[k]) * static_cast<std::int32_t>(wn[k]);
-      c[static_cast<std::size_t>(m) * N + n] = s;
+      c[m * o.m + n * o.n] = s;
     }
   }
 }
 
 }  // namespace
 
-void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
-  const int n_begin = M >= kPairsMinPixels ? approx_xt_pairs(p, xt, M, c) : 0;
+void approx_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {
+  const int n_begin = M >= kPairsMinPixels ? approx_xt_pairs(p, xt, M, c, o) : 0;
   if (p.is_signed)
-    approx_xt<std::int16_t>(p, xt, M, c, n_begin);
+    approx_xt<std::int16_t>(p, xt, M, c, o, n_begin);
   else
-    approx_xt<std::uint16_t>(p, xt, M, c, n_begin);
+    approx_xt<std::uint16_t>(p, xt, M, c, o, n_begin);
 }
 
-void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c) {
+void exact_portable(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c, OutputStrides o) {
   if (p.is_signed)
-    exact<std::int8_t>(p, x, M, c);
+    exact<std::int8_t>(p, x, M, c, o);
   else
-    exact<std::uint8_t>(p, x, M, c);
+    exact<std::uint8_t>(p, x, M, c, o);
 }
 
-void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
+void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {
   // Transposing (8 x 8 blocks, cheap) and reducing along k beat an
   // accumulate-along-m kernel on K x M input: equal at M = 784, 1.2-1.4x
   // faster at M = 196 and 49 (bench_kernels, AMD EPYC, AVX2 host).
   std::vector<std::uint8_t> x(static_cast<std::size_t>(M) * p.K);
   transpose_bytes(xt, p.K, M, x.data());
-  exact_portable(p, x.data(), M, c);
+  exact_portable(p, x.data(), M, c, o);
 }
 
 }  // namespace alwann::nn::kernels

@@ -102,9 +102,10 @@ TEST_CASE("approx_gemm matches the naive table loop bit for bit on every path", 
   }
 }
 
-TEST_CASE("PreparedGemm run and run_xt give the same sums", "[kernels]") {
+TEST_CASE("PreparedGemm run, run_xt and run_xt_channels give the same sums", "[kernels]") {
   std::mt19937 rng(7);
-  for (const Shape& s : {Shape{150, 9, 75}, Shape{1100, 3, 5}, Shape{1, 10, 7}, Shape{520, 6, 30}}) {
+  for (const Shape& s : {Shape{150, 9, 75}, Shape{1100, 3, 5}, Shape{1, 10, 7}, Shape{520, 6, 30}, Shape{49, 64, 576},
+                         Shape{3136, 5, 33}, Shape{700, 17, 259}}) {
     const int M = s.M, N = s.N, K = s.K;
     for (bool is_signed : {false, true}) {
       const ProductTable table = random_table(is_signed, rng);
@@ -119,14 +120,18 @@ TEST_CASE("PreparedGemm run and run_xt give the same sums", "[kernels]") {
           const auto g = exact ? alwann::nn::PreparedGemm::exact(is_signed, w.data(), N, K, path)
                                : alwann::nn::PreparedGemm::approx(table, w.data(), N, K, path);
           const auto ref = naive(exact ? ProductTable::exact(is_signed) : table, w, x, M, N, K);
-          std::vector<std::int32_t> a(M * N), b(M * N);
+          std::vector<std::int32_t> a(M * N), b(M * N), cm(M * N, -7), bt(M * N);
           g.run(x.data(), M, a.data());
           g.run_xt(xt.data(), M, b.data());
+          g.run_xt_channels(xt.data(), M, cm.data());
+          for (int m = 0; m < M; ++m)
+            for (int n = 0; n < N; ++n) bt[m * N + n] = cm[n * M + m];
           CHECK(g.N() == N);
           CHECK(g.K() == K);
           CHECK(g.path() == path);
           CHECK(a == ref);
           CHECK(b == ref);
+          CHECK(bt == ref);
         }
       }
     }

@@ -113,14 +113,55 @@ inline __m512i _mm512_dpbusd_epi32(__m512i src, __m512i a, __m512i b) {
   return src;
 }
 
+inline __m512i _mm512_set1_epi8(char v) {
+  __m512i r;
+  std::memset(r.b, static_cast<unsigned char>(v), 64);
+  return r;
+}
+inline __m512i _mm512_xor_si512(__m512i a, __m512i b) {
+  for (int i = 0; i < 64; ++i) a.b[i] ^= b.b[i];
+  return a;
+}
+// Interleaves the low (hi = false) or high halves of each 128-bit lane's
+// elements of `bytes` bytes: a0 b0 a1 b1 ...
+inline __m512i emu_unpack(__m512i a, __m512i b, int bytes, bool hi) {
+  __m512i r;
+  const int per_half = 8 / bytes;  // elements in half a lane
+  for (int lane = 0; lane < 4; ++lane)
+    for (int i = 0; i < per_half; ++i)
+      for (int j = 0; j < bytes; ++j) {
+        const int src = 16 * lane + (i + (hi ? per_half : 0)) * bytes + j;
+        r.b[16 * lane + 2 * i * bytes + j] = a.b[src];
+        r.b[16 * lane + (2 * i + 1) * bytes + j] = b.b[src];
+      }
+  return r;
+}
+inline __m512i _mm512_unpacklo_epi8(__m512i a, __m512i b) { return emu_unpack(a, b, 1, false); }
+inline __m512i _mm512_unpackhi_epi8(__m512i a, __m512i b) { return emu_unpack(a, b, 1, true); }
+inline __m512i _mm512_unpacklo_epi16(__m512i a, __m512i b) { return emu_unpack(a, b, 2, false); }
+inline __m512i _mm512_unpackhi_epi16(__m512i a, __m512i b) { return emu_unpack(a, b, 2, true); }
+// vshufi64x2 with a zero mask: lanes 0, 1 from a, lanes 2, 3 from b, 2 bits of imm each.
+inline __m512i _mm512_maskz_shuffle_i64x2(std::uint8_t k, __m512i a, __m512i b, int imm) {
+  __m512i r{};
+  for (int lane = 0; lane < 4; ++lane) {
+    const __m512i& src = lane < 2 ? a : b;
+    std::memcpy(r.b + 16 * lane, src.b + 16 * (imm >> (2 * lane) & 3), 16);
+  }
+  for (int q = 0; q < 8; ++q)
+    if (!(k >> q & 1)) std::memset(r.b + 8 * q, 0, 8);
+  return r;
+}
+
 // ---- the kernels, renamed so they do not clash with the library's ----
 #define ALWANN_AVX512_EMULATED 1
 #define approx_xt_avx512 approx_xt_avx512_emulated
 #define exact_avx512 exact_avx512_emulated
+#define pack_activations_avx512 pack_activations_avx512_emulated
 #include "nn/kernels/ApproxGemm_avx512.cpp"
 #include "nn/kernels/ExactGemm_avx512.cpp"
 #undef approx_xt_avx512
 #undef exact_avx512
+#undef pack_activations_avx512
 
 namespace {
 
@@ -147,19 +188,31 @@ PreparedGemm::Impl avx512_impl(const ProductTable& t, const std::vector<std::uin
   return p;
 }
 
-// What run_approx_avx512 / run_exact_avx512 do, calling the emulated kernels.
-void emulated_approx(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c) {
-  alignas(64) std::uint32_t totals[alwann::nn::kernels::kApproxScratchTotals];
-  const alwann::nn::kernels::ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed, totals};
-  alwann::nn::kernels::approx_xt_avx512_emulated(a, xt, M, c);
+// What run_approx_avx512 / run_exact_avx512 do, calling the emulated
+// kernels. xt: K x M; c: M x N, or N x M when channel_major.
+void emulated_approx(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c,
+                     bool channel_major = false) {
+  using namespace alwann::nn::kernels;
+  const ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed};
+  approx_xt_avx512_emulated(a, xt, M, c, channel_major ? OutputStrides{1, M} : OutputStrides{p.N, 1});
 }
 
-void emulated_exact(const PreparedGemm::Impl& p, const std::uint8_t* x, int M, std::int32_t* c, bool transposed) {
-  alwann::nn::kernels::ExactActivations act;
-  alwann::nn::kernels::pack_exact_activations(p, x, M, transposed, act);
-  const alwann::nn::kernels::ExactPackedArgs a{p.packed.data(), p.wsum128.data(), p.N,           p.n_padded,
-                                               p.k_groups,      p.is_signed,      act.xp.data(), act.xsum.data()};
-  alwann::nn::kernels::exact_avx512_emulated(a, M, c);
+void emulated_exact(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c,
+                    bool channel_major = false) {
+  using namespace alwann::nn::kernels;
+  const int m_padded = (M + kExactPixelBlock - 1) / kExactPixelBlock * kExactPixelBlock;
+  AlignedBytes xp(static_cast<std::size_t>(p.k_groups) * 4 * m_padded);
+  pack_activations_avx512_emulated(xt, p.K, M, p.k_groups, m_padded, xp.data());
+  const ExactPackedArgs a{p.packed.data(), p.correction.data(), p.N, p.n_padded, p.k_groups, p.is_signed};
+  exact_avx512_emulated(a, xp.data(), M, m_padded, c, channel_major ? OutputStrides{1, M} : OutputStrides{p.N, 1});
+}
+
+// c (M x N) as N x M.
+std::vector<std::int32_t> channel_major(const std::vector<std::int32_t>& c, int M, int N) {
+  std::vector<std::int32_t> t(c.size());
+  for (int m = 0; m < M; ++m)
+    for (int n = 0; n < N; ++n) t[static_cast<std::size_t>(n) * M + m] = c[static_cast<std::size_t>(m) * N + n];
+  return t;
 }
 
 std::vector<std::int32_t> naive(const ProductTable& t, const std::vector<std::uint8_t>& w,
@@ -196,9 +249,12 @@ TEST_CASE("emulated AVX-512 approximate kernel matches the naive table loop", "[
       std::vector<std::uint8_t> xt(x.size());
       alwann::nn::kernels::transpose_bytes(x.data(), s.M, s.K, xt.data());
       const auto p = avx512_impl(table, w, s.N, s.K, false);
-      std::vector<std::int32_t> c(static_cast<std::size_t>(s.M) * s.N, -7);
+      std::vector<std::int32_t> c(static_cast<std::size_t>(s.M) * s.N, -7), cc(c.size(), -7);
       emulated_approx(p, xt.data(), s.M, c.data());
-      REQUIRE(c == naive(table, w, x, s.M, s.N, s.K));
+      emulated_approx(p, xt.data(), s.M, cc.data(), true);
+      const auto want = naive(table, w, x, s.M, s.N, s.K);
+      REQUIRE(c == want);
+      REQUIRE(cc == channel_major(want, s.M, s.N));
     }
   }
 }
@@ -220,7 +276,7 @@ TEST_CASE("emulated AVX-512 approximate kernel is exact at the extremes", "[kern
   }
 }
 
-TEST_CASE("emulated AVX-512 exact kernel matches the exact products (M x K and K x M input)", "[kernels][avx512-emulated]") {
+TEST_CASE("emulated AVX-512 exact kernel matches the exact products (both output layouts)", "[kernels][avx512-emulated]") {
   std::mt19937 rng(77);
   for (bool is_signed : {false, true}) {
     const ProductTable exact = ProductTable::exact(is_signed);
@@ -232,11 +288,11 @@ TEST_CASE("emulated AVX-512 exact kernel matches the exact products (M x K and K
       std::vector<std::uint8_t> xt(x.size());
       alwann::nn::kernels::transpose_bytes(x.data(), s.M, s.K, xt.data());
       const auto want = naive(exact, w, x, s.M, s.N, s.K);
-      std::vector<std::int32_t> c(want.size(), -7), ct(want.size(), -7);
-      emulated_exact(p, x.data(), s.M, c.data(), false);
-      emulated_exact(p, xt.data(), s.M, ct.data(), true);
+      std::vector<std::int32_t> c(want.size(), -7), cc(want.size(), -7);
+      emulated_exact(p, xt.data(), s.M, c.data());
+      emulated_exact(p, xt.data(), s.M, cc.data(), true);
       REQUIRE(c == want);
-      REQUIRE(ct == want);
+      REQUIRE(cc == channel_major(want, s.M, s.N));
     }
   }
 }
