@@ -163,12 +163,12 @@ int IntegerEngine::argmax(const Codes& out) const {
 
 int IntegerEngine::classify(const Codes& input) const { return argmax(run(input)); }
 
-std::vector<int> IntegerEngine::classify(const std::vector<Codes>& inputs, int threads, int batch) const {
+std::vector<Codes> IntegerEngine::run(const std::vector<Codes>& inputs, int threads, int batch) const {
   const int B = std::max(1, batch);
   const size_t n_batches = (inputs.size() + static_cast<size_t>(B) - 1) / static_cast<size_t>(B);
   const int workers = std::max(1, threads);
   std::vector<Workspace> ws(static_cast<size_t>(workers));
-  std::vector<int> classes(inputs.size(), 0);
+  std::vector<Codes> outputs(inputs.size());
   const Shape& out_shape = q_->network().layers().back().output_shape;
   parallel_for(n_batches, workers, [&](size_t i, int w) {
     const size_t first = i * static_cast<size_t>(B);
@@ -178,8 +178,15 @@ std::vector<int> IntegerEngine::classify(const std::vector<Codes>& inputs, int t
     Workspace& mine = ws[static_cast<size_t>(w)];
     run_batch(ptrs.data(), count, mine);
     for (int b = 0; b < count; ++b)
-      classes[first + static_cast<size_t>(b)] = argmax(batched::from_batch(out_shape, count, mine.act.back(), b));
+      outputs[first + static_cast<size_t>(b)] = batched::from_batch(out_shape, count, mine.act.back(), b);
   });
+  return outputs;
+}
+
+std::vector<int> IntegerEngine::classify(const std::vector<Codes>& inputs, int threads, int batch) const {
+  const std::vector<Codes> outputs = run(inputs, threads, batch);
+  std::vector<int> classes(outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) classes[i] = argmax(outputs[i]);
   return classes;
 }
 

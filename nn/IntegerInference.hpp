@@ -43,7 +43,9 @@ class IntegerEngine {
   Codes run(const Codes& input, std::vector<Codes>* activations = nullptr) const;
   // Index of the largest output code value (the first one on ties).
   int classify(const Codes& input) const;
-  // classify() of every input, `batch` images at a time on `threads` threads.
+  // run() / classify() of every input, `batch` images at a time on
+  // `threads` threads; the same codes as one image at a time.
+  std::vector<Codes> run(const std::vector<Codes>& inputs, int threads, int batch = kDefaultBatch) const;
   std::vector<int> classify(const std::vector<Codes>& inputs, int threads, int batch = kDefaultBatch) const;
 
   // Images per batch: wide enough that the 7x7 layers fill the AVX-512

@@ -153,3 +153,33 @@ TEST_CASE("a multiplier of the wrong signedness is rejected", "[inference][error
   CHECK_THAT(nn_test::error_of([&] { IntegerEngine(q, uniform(*net, random_table(true, 1))); }),
              Catch::Contains("conv1") && Catch::Contains("needs unsigned"));
 }
+
+TEST_CASE("batched inference gives every image the codes it gets alone", "[inference]") {
+  // Batches put several images' im2col columns side by side and change the
+  // feature-map layout; the fixture has every op (conv incl. grouped and
+  // strided, pooling, Add, Concat, Flatten, Gemm), both schemes and paths.
+  auto net = load_onnx(fixture("ops_all.onnx"));
+  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
+    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 32, 4));
+    std::vector<Codes> inputs;
+    for (const auto& x : nn_test::random_inputs(*net, 21, 6)) inputs.push_back(q->quantize_input(x));
+    for (KernelPath path : {KernelPath::Portable, best_kernel_path()}) {
+      for (bool approximate : {false, true}) {
+        const IntegerEngine e(q, approximate ? uniform(*net, random_table(s == Scheme::Int8Symmetric, 11)) : std::vector<LayerMultiplier>{}, path);
+        std::vector<Codes> alone;
+        std::vector<int> classes;
+        for (const auto& x : inputs) {
+          alone.push_back(e.run(x));
+          classes.push_back(e.classify(x));
+        }
+        for (int batch : {1, 2, 5, 16, 64})
+          for (int threads : {1, 2}) {
+            INFO(to_string(s) << " path=" << to_string(path) << " approximate=" << approximate << " batch=" << batch
+                              << " threads=" << threads);
+            CHECK(e.run(inputs, threads, batch) == alone);
+            CHECK(e.classify(inputs, threads, batch) == classes);
+          }
+      }
+    }
+  }
+}
