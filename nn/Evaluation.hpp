@@ -43,6 +43,7 @@ class PreparedEvaluation {
   const ModelConfig& config() const { return config_; }
   const Dataset& test_set() const { return test_; }
   std::size_t images() const { return test_codes_.size(); }
+  const std::vector<Codes>& test_codes() const { return test_codes_; }  // quantised test images
   std::string data_name() const { return data_name_; }
 
   // Activation-code histograms of the calibration images (computed on first use).
