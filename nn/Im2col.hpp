@@ -15,6 +15,44 @@
 
 namespace alwann::nn {
 
+// Stride 1 with the output the size of the input ("same" padding, the
+// common 3x3 case): each matrix row is the whole input plane shifted by
+// (dy, dx), i.e. one contiguous copy, after which the taps that fell into
+// the padding (whole rows at the top or bottom, |dx| columns at a side,
+// where the copy wrapped around a row end) are overwritten with pad_value.
+template <typename T>
+void im2col_same_size(const Layer& l, const T* input, std::int64_t plane_stride, int group, T pad_value, T* xt,
+                      std::int64_t row_stride) {
+  const int H = l.input_shape[1], W = l.input_shape[2];
+  const int cin_per_group = l.in_channels / l.groups;
+  const std::int64_t HW = static_cast<std::int64_t>(H) * W;
+  std::int64_t row = 0;
+  for (int c = 0; c < cin_per_group; ++c) {
+    const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * plane_stride;
+    for (int ky = 0; ky < l.kernel_h; ++ky)
+      for (int kx = 0; kx < l.kernel_w; ++kx, ++row) {
+        T* out = xt + row * row_stride;
+        const int dy = ky * l.dilation_h - l.pad_top, dx = kx * l.dilation_w - l.pad_left;
+        const int y0 = std::clamp(-dy, 0, H), y1 = std::clamp(H - dy, y0, H);
+        std::fill(out, out + static_cast<std::int64_t>(y0) * W, pad_value);
+        std::fill(out + static_cast<std::int64_t>(y1) * W, out + HW, pad_value);
+        if (y1 == y0) continue;
+        // Source elements outside the plane land only in padded columns.
+        std::int64_t begin = static_cast<std::int64_t>(y0 + dy) * W + dx, end = begin + static_cast<std::int64_t>(y1 - y0) * W;
+        T* o = out + static_cast<std::int64_t>(y0) * W;
+        const std::int64_t skip = begin < 0 ? -begin : 0;
+        end = std::min(end, HW);
+        if (end > begin + skip) std::copy(plane + begin + skip, plane + end, o + skip);
+        const int left = std::clamp(-dx, 0, W), right = std::clamp(W - dx, left, W);
+        for (int y = y0; y < y1; ++y) {
+          T* r = out + static_cast<std::int64_t>(y) * W;
+          for (int x = 0; x < left; ++x) r[x] = pad_value;
+          for (int x = right; x < W; ++x) r[x] = pad_value;
+        }
+      }
+  }
+}
+
 // The core: channel planes `plane_stride` elements apart, matrix rows
 // `row_stride` elements apart (>= OH*OW). Several images side by side in one
 // matrix (the batched engine) are several calls with offset pointers.
@@ -24,6 +62,10 @@ void im2col_strided(const Layer& l, const T* input, std::int64_t plane_stride, i
   const int H = l.input_shape[1], W = l.input_shape[2];
   const int OH = l.output_shape[1], OW = l.output_shape[2];
   const int cin_per_group = l.in_channels / l.groups;
+  if (l.stride_h == 1 && l.stride_w == 1 && OH == H && OW == W) {
+    im2col_same_size(l, input, plane_stride, group, pad_value, xt, row_stride);
+    return;
+  }
   std::int64_t row = 0;
   for (int c = 0; c < cin_per_group; ++c) {
     const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * plane_stride;

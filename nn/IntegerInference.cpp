@@ -117,7 +117,14 @@ void IntegerEngine::run_batch(const Codes* const* inputs, int B, Workspace& ws) 
         }
         break;
       case OpKind::Relu:
-      case OpKind::Clip: batched::clamp_codes(sgn, ql.out_min, ql.out_max, in, out); break;
+      case OpKind::Clip: {
+        const QuantizedLayer& qp = q_->layer(l.predecessors[0]);
+        if (qp.out_min >= ql.out_min && qp.out_max <= ql.out_max)  // fused into the producer's clamp already
+          out.assign(in.begin(), in.end());
+        else
+          batched::clamp_codes(sgn, ql.out_min, ql.out_max, in, out);
+        break;
+      }
       case OpKind::Add:
         out.resize(in.size());
         add_requantize(in.data(), act[static_cast<size_t>(l.predecessors[1])].data(), static_cast<int>(in.size()),
