@@ -21,12 +21,26 @@ struct OutputStrides {
 // Bytes per weight code in the byte-plane table: 256 low bytes, then 256
 // high bytes of the 256 products of that weight (activation codes 0..255).
 constexpr int kPlaneRowBytes = 512;
+// Bytes per weight code in the error-plane table: one byte per activation code.
+constexpr int kErrorRowBytes = 256;
 
+// The approximate GEMM split by weight code w (prepare_planes): with
+// E_w(x) = M(w, x) - w * x the multiplier's error,
+//  - class 0, E_w constant: exact products plus a constant;
+//  - class 1, E_w spans < 256: exact products plus one byte plane E_w - min E_w;
+//  - class 2, otherwise: the product itself from two byte planes.
+// The exact products of classes 0 and 1 come from the exact (VNNI) kernel with
+// class-2 weights set to 0; this kernel adds, per channel, the error bytes of
+// its class-1 entries, the products of its class-2 entries and a constant.
 struct ApproxPlanesArgs {
-  const std::uint8_t* planes;  // 256 rows of kPlaneRowBytes, 64-byte aligned (prepare_planes)
-  const std::uint8_t* w;       // N x K weight codes
-  int N, K;
-  bool is_signed;              // high bytes stored sign-flipped; subtract 32768 * K
+  const std::uint8_t* planes;        // 256 rows of kPlaneRowBytes, 64-byte aligned
+  const std::uint8_t* error_planes;  // 256 rows of kErrorRowBytes, 64-byte aligned
+  const std::int32_t* entries;       // per channel: class-1 entries, then class-2 ones; each (k << 8) | w
+  const std::int32_t* begin;         // N + 1 offsets into entries
+  const std::int32_t* split;         // N: where each channel's class-2 entries start
+  const std::int32_t* constant;      // N: added to each sum (class-0/1 offsets, signed plane bias)
+  int N;
+  bool accumulate;                   // add to c (the exact part is there), else store
 };
 
 // Exact products with vpdpbusd (u8 x s8, four k per int32 lane). Activations

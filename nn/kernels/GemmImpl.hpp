@@ -3,6 +3,7 @@
 // kernels behind PreparedGemm. Not part of the public API.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "nn/kernels/ApproxGemm.hpp"
@@ -42,11 +43,15 @@ struct PreparedGemm::Impl {
   std::vector<std::uint8_t> w;
   // Approximate, portable: raw products by weight, [w*256 + x] (ProductTable layout).
   std::vector<std::uint16_t> table;
-  // Approximate, AVX-512: 256 rows of kPlaneRowBytes. For signed tables the
-  // high byte is stored with its sign bit flipped (h + 128 as unsigned), so
-  // every plane sums as unsigned; the kernel subtracts 32768 * K at the end.
-  kernels::AlignedBytes planes;
-
+  // Approximate, AVX-512 (prepare_planes; ApproxPlanesArgs says how they
+  // are used): product planes (256 rows of kPlaneRowBytes; for signed
+  // tables the high byte is stored with its sign bit flipped, h + 128, so
+  // every plane sums as unsigned), error planes, per-channel entry lists and
+  // constants, and the exact part (class-2 weights zeroed), null when every
+  // entry is class 2.
+  kernels::AlignedBytes planes, error_planes;
+  std::vector<std::int32_t> entries, entry_begin, entry_split, constant;
+  std::shared_ptr<const Impl> exact_part;
   // Exact, portable: the N x K codes (in `w`). Exact, AVX-512: the codes
   // again as n_padded x (4 * k_groups) rows, zero-padded (ExactPackedArgs),
   // and the per-channel correction of the x ^ 0x80 operand.
@@ -70,6 +75,9 @@ void exact_xt_portable(const PreparedGemm::Impl& p, const std::uint8_t* xt, int 
 // marshal the plain arguments and scratch buffers. xt: K x M.
 void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
 void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
+
+// The plain arguments of the AVX-512 approximate kernel for a prepared layout.
+ApproxPlanesArgs approx_args(const PreparedGemm::Impl& p);
 
 // Layout preparation for the AVX-512 kernels (plain C++, any CPU).
 void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p);

@@ -8,20 +8,74 @@
 namespace alwann::nn::kernels {
 
 void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p) {
-  // One 512-byte row per weight code: the low bytes of its 256 products, then
-  // the high bytes. The AVX-512 kernel loads the row into 8 zmm registers and
-  // looks up 64 activation codes per vpermi2b pair.
+  // Per weight code w: the product planes (low bytes of its 256 products,
+  // then high bytes), and the error E_w(x) = M(w, x) - w * x with its class
+  // (ApproxPlanesArgs) and, for classes 0 and 1, the error plane E_w - min.
   const std::uint8_t flip = p.is_signed ? 0x80 : 0x00;
   p.planes = AlignedBytes(256 * kPlaneRowBytes);
-  std::uint8_t* dst = p.planes.data();
+  p.error_planes = AlignedBytes(256 * kErrorRowBytes);
+  int row_class[256];
+  std::int32_t row_min[256];
   for (int w = 0; w < 256; ++w) {
-    const std::uint16_t* row = table.row(static_cast<std::uint8_t>(w));
-    std::uint8_t* lo = dst + w * kPlaneRowBytes;
+    const auto wc = static_cast<std::uint8_t>(w);
+    const std::uint16_t* row = table.row(wc);
+    std::uint8_t* lo = p.planes.data() + w * kPlaneRowBytes;
     std::uint8_t* hi = lo + 256;
+    std::int32_t err[256];
     for (int x = 0; x < 256; ++x) {
       lo[x] = static_cast<std::uint8_t>(row[x] & 0xFF);
       hi[x] = static_cast<std::uint8_t>((row[x] >> 8) ^ flip);
+      const auto xc = static_cast<std::uint8_t>(x);
+      err[x] = table.value(wc, xc) - table.exact_value(wc, xc);
     }
+    const std::int32_t mn = *std::min_element(err, err + 256), mx = *std::max_element(err, err + 256);
+    row_class[w] = mx == mn ? 0 : mx - mn < 256 ? 1 : 2;
+    row_min[w] = mn;
+    if (row_class[w] == 1)
+      for (int x = 0; x < 256; ++x) p.error_planes.data()[w * kErrorRowBytes + x] = static_cast<std::uint8_t>(err[x] - mn);
+  }
+  // Per channel: class-1 entries, then class-2 ones; the constant collects
+  // the class-0/1 offsets and the signed planes' bias of 32768 per class-2 entry.
+  const int N = p.N, K = p.K;
+  std::vector<std::uint8_t> exact_w(p.w);
+  p.entries.clear();
+  p.entry_begin.assign(static_cast<std::size_t>(N) + 1, 0);
+  p.entry_split.assign(static_cast<std::size_t>(N), 0);
+  p.constant.assign(static_cast<std::size_t>(N), 0);
+  bool any_exact = false;
+  std::vector<std::int32_t> second;
+  for (int n = 0; n < N; ++n) {
+    p.entry_begin[n] = static_cast<std::int32_t>(p.entries.size());
+    second.clear();
+    std::uint32_t constant = 0;  // wraps like the int32 sums
+    for (int k = 0; k < K; ++k) {
+      const std::size_t i = static_cast<std::size_t>(n) * K + k;
+      const int w = p.w[i];
+      if (row_class[w] == 2) {
+        second.push_back(k << 8 | w);
+        exact_w[i] = 0;
+        constant -= p.is_signed ? 32768u : 0u;
+        continue;
+      }
+      any_exact = true;
+      constant += static_cast<std::uint32_t>(row_min[w]);
+      if (row_class[w] == 1) p.entries.push_back(k << 8 | w);
+    }
+    p.entry_split[n] = static_cast<std::int32_t>(p.entries.size());
+    p.entries.insert(p.entries.end(), second.begin(), second.end());
+    p.constant[n] = static_cast<std::int32_t>(constant);
+  }
+  p.entry_begin[N] = static_cast<std::int32_t>(p.entries.size());
+  if (any_exact) {
+    auto e = std::make_shared<PreparedGemm::Impl>();
+    e->N = N;
+    e->K = K;
+    e->path = p.path;
+    e->is_signed = p.is_signed;
+    e->exact = true;
+    e->w = std::move(exact_w);
+    prepare_exact_packed(*e);
+    p.exact_part = std::move(e);
   }
 }
 
@@ -97,9 +151,14 @@ AlignedBytes& thread_scratch(std::size_t bytes) {
 }
 }  // namespace
 
+ApproxPlanesArgs approx_args(const PreparedGemm::Impl& p) {
+  return {p.planes.data(),      p.error_planes.data(), p.entries.data(),  p.entry_begin.data(),
+          p.entry_split.data(), p.constant.data(),     p.N,               p.exact_part != nullptr};
+}
+
 void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {
-  const ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed};
-  approx_xt_avx512(a, xt, M, c, o);
+  if (p.exact_part) run_exact_avx512(*p.exact_part, xt, M, c, o);
+  approx_xt_avx512(approx_args(p), xt, M, c, o);
 }
 
 void run_exact_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {

@@ -18,6 +18,7 @@ using alwann::rtl::ProductTable;
 namespace {
 
 using alwann::kernel_test::random_codes;
+using alwann::kernel_test::mixed_table;
 using alwann::kernel_test::random_table;
 
 ProductTable constant_table(bool is_signed, std::uint16_t raw) {
@@ -85,14 +86,15 @@ class EnvGuard {
 
 TEST_CASE("approx_gemm matches the naive table loop bit for bit on every path", "[kernels]") {
   std::mt19937 rng(12345);
-  for (bool is_signed : {false, true}) {
-    const ProductTable table = random_table(is_signed, rng);
+  for (bool is_signed : {false, true})
+  for (bool mixed : {false, true}) {
+    const ProductTable table = mixed ? mixed_table(is_signed, rng) : random_table(is_signed, rng);
     for (const Shape& s : kShapes) {
       const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
       const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
       const auto want = naive(table, w, x, s.M, s.N, s.K);
       for (KernelPath path : available_paths()) {
-        INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K
+        INFO("signed=" << is_signed << " mixed=" << mixed << " M=" << s.M << " N=" << s.N << " K=" << s.K
                        << " path=" << alwann::nn::to_string(path));
         std::vector<std::int32_t> c(want.size(), -7);
         alwann::nn::approx_gemm(table, w.data(), x.data(), s.M, s.N, s.K, c.data(), path);
@@ -108,7 +110,7 @@ TEST_CASE("PreparedGemm run, run_xt and run_xt_channels give the same sums", "[k
                          Shape{3136, 5, 33}, Shape{700, 17, 259}}) {
     const int M = s.M, N = s.N, K = s.K;
     for (bool is_signed : {false, true}) {
-      const ProductTable table = random_table(is_signed, rng);
+      const ProductTable table = M % 2 ? random_table(is_signed, rng) : mixed_table(is_signed, rng);
       const auto w = random_codes(N * K, rng), x = random_codes(M * K, rng);
       std::vector<std::uint8_t> xt(M * K);
       for (int m = 0; m < M; ++m)

@@ -170,6 +170,7 @@ using alwann::nn::PreparedGemm;
 using alwann::rtl::ProductTable;
 
 using alwann::kernel_test::random_codes;
+using alwann::kernel_test::mixed_table;
 using alwann::kernel_test::random_table;
 
 // The AVX-512 layouts, built as PreparedGemm would build them on such a CPU.
@@ -190,13 +191,6 @@ PreparedGemm::Impl avx512_impl(const ProductTable& t, const std::vector<std::uin
 
 // What run_approx_avx512 / run_exact_avx512 do, calling the emulated
 // kernels. xt: K x M; c: M x N, or N x M when channel_major.
-void emulated_approx(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c,
-                     bool channel_major = false) {
-  using namespace alwann::nn::kernels;
-  const ApproxPlanesArgs a{p.planes.data(), p.w.data(), p.N, p.K, p.is_signed};
-  approx_xt_avx512_emulated(a, xt, M, c, channel_major ? OutputStrides{1, M} : OutputStrides{p.N, 1});
-}
-
 void emulated_exact(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c,
                     bool channel_major = false) {
   using namespace alwann::nn::kernels;
@@ -205,6 +199,14 @@ void emulated_exact(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, 
   pack_activations_avx512_emulated(xt, p.K, M, p.k_groups, m_padded, xp.data());
   const ExactPackedArgs a{p.packed.data(), p.correction.data(), p.N, p.n_padded, p.k_groups, p.is_signed};
   exact_avx512_emulated(a, xp.data(), M, m_padded, c, channel_major ? OutputStrides{1, M} : OutputStrides{p.N, 1});
+}
+
+void emulated_approx(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c,
+                     bool channel_major = false) {
+  if (p.exact_part) emulated_exact(*p.exact_part, xt, M, c, channel_major);
+  alwann::nn::kernels::approx_xt_avx512_emulated(alwann::nn::kernels::approx_args(p), xt, M, c,
+                                                 channel_major ? alwann::nn::kernels::OutputStrides{1, M}
+                                                               : alwann::nn::kernels::OutputStrides{p.N, 1});
 }
 
 // c (M x N) as N x M.
@@ -240,10 +242,11 @@ const std::vector<Shape> kShapes = {{1, 1, 1},   {3, 5, 7},     {63, 17, 9},  {6
 
 TEST_CASE("emulated AVX-512 approximate kernel matches the naive table loop", "[kernels][avx512-emulated]") {
   std::mt19937 rng(2024);
-  for (bool is_signed : {false, true}) {
-    const ProductTable table = random_table(is_signed, rng);
+  for (bool is_signed : {false, true})
+  for (bool mixed : {false, true}) {
+    const ProductTable table = mixed ? mixed_table(is_signed, rng) : random_table(is_signed, rng);
     for (const Shape& s : kShapes) {
-      INFO("signed=" << is_signed << " M=" << s.M << " N=" << s.N << " K=" << s.K);
+      INFO("signed=" << is_signed << " mixed=" << mixed << " M=" << s.M << " N=" << s.N << " K=" << s.K);
       const auto w = random_codes(static_cast<std::size_t>(s.N) * s.K, rng);
       const auto x = random_codes(static_cast<std::size_t>(s.M) * s.K, rng);
       std::vector<std::uint8_t> xt(x.size());
