@@ -6,30 +6,22 @@
 
 #include "common/Error.hpp"
 #include "nn/Im2col.hpp"
+#include "nn/kernels/FloatGemm.hpp"
 #include "nn/PoolingWindow.hpp"
 
 namespace alwann::nn {
 
 namespace {
 
-// out[n][m] = bias[n] + sum_k w[n][k] * xt[k][m], per group. The loop order
-// (k outer, m inner) vectorises without reassociating float sums.
+// Per group: im2col, then the GEMM (nn/kernels/FloatGemm.hpp).
 void conv(const Layer& l, const LayerWeights& p, const float* in, float* out) {
   const int M = l.gemm_m, N = l.gemm_n, K = l.gemm_k;
-  std::vector<float> xt(static_cast<size_t>(K) * M);
+  thread_local std::vector<float> xt;  // grows once per thread, not per layer and image
+  xt.resize(static_cast<size_t>(K) * M);
   for (int g = 0; g < l.groups; ++g) {
     im2col_columns(l, in, g, 0.0f, xt.data());
-    for (int n = 0; n < N; ++n) {
-      const int oc = g * N + n;
-      float* o = out + static_cast<std::int64_t>(oc) * M;
-      std::fill(o, o + M, p.bias[static_cast<size_t>(oc)]);
-      const float* wrow = p.weights.data() + static_cast<std::int64_t>(oc) * K;
-      for (int k = 0; k < K; ++k) {
-        const float w = wrow[k];
-        const float* x = xt.data() + static_cast<std::int64_t>(k) * M;
-        for (int m = 0; m < M; ++m) o[m] += w * x[m];
-      }
-    }
+    const std::int64_t oc0 = static_cast<std::int64_t>(g) * N;
+    float_gemm(p.weights.data() + oc0 * K, p.bias.data() + oc0, xt.data(), N, K, M, out + oc0 * M);
   }
 }
 

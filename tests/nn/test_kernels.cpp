@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "tests/nn/KernelTestSupport.hpp"
 #include "common/Error.hpp"
 #include "nn/kernels/ApproxGemm.hpp"
+#include "nn/kernels/FloatGemm.hpp"
 
 using alwann::nn::KernelPath;
 using alwann::rtl::ProductTable;
@@ -264,5 +266,34 @@ TEST_CASE("kernel path: parsing and the ALWANN_KERNEL override", "[kernels]") {
     // Forcing the AVX-512 kernel on this CPU must fail before running it.
     const std::vector<std::uint8_t> w(4, 1);
     CHECK_THROWS_AS(alwann::nn::PreparedGemm::exact(false, w.data(), 2, 2, KernelPath::Avx512), alwann::Error);
+  }
+}
+
+TEST_CASE("the float GEMM gives the same floats on every vector width as the plain loop", "[kernels][float]") {
+  using alwann::nn::FloatPath;
+  std::mt19937 rng(31);
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  for (const Shape& s : kShapes) {
+    std::vector<float> w(static_cast<std::size_t>(s.N) * s.K), xt(static_cast<std::size_t>(s.K) * s.M), bias(s.N);
+    for (auto& v : w) v = d(rng);
+    for (auto& v : xt) v = d(rng);
+    for (auto& v : bias) v = d(rng);
+    std::vector<float> want(static_cast<std::size_t>(s.N) * s.M);
+    for (int n = 0; n < s.N; ++n)
+      for (int m = 0; m < s.M; ++m) {
+        float acc = bias[n];
+        for (int k = 0; k < s.K; ++k) {
+          const volatile float product = w[static_cast<std::size_t>(n) * s.K + k] * xt[static_cast<std::size_t>(k) * s.M + m];
+          acc += product;  // volatile: no fused multiply-add here either
+        }
+        want[static_cast<std::size_t>(n) * s.M + m] = acc;
+      }
+    for (FloatPath path : {FloatPath::Baseline, FloatPath::Avx2, FloatPath::Avx512}) {
+      if (!alwann::nn::cpu_supports(path)) continue;
+      INFO("M=" << s.M << " N=" << s.N << " K=" << s.K << " path=" << static_cast<int>(path));
+      std::vector<float> out(want.size(), -1.0f);
+      alwann::nn::float_gemm(w.data(), bias.data(), xt.data(), s.N, s.K, s.M, out.data(), path);
+      REQUIRE(std::memcmp(out.data(), want.data(), want.size() * sizeof(float)) == 0);
+    }
   }
 }
