@@ -15,41 +15,73 @@
 
 namespace alwann::nn {
 
-// Stride 1 with the output the size of the input ("same" padding, the
-// common 3x3 case): each matrix row is the whole input plane shifted by
-// (dy, dx), i.e. one contiguous copy, after which the taps that fell into
-// the padding (whole rows at the top or bottom, |dx| columns at a side,
-// where the copy wrapped around a row end) are overwritten with pad_value.
-template <typename T>
-void im2col_same_size(const Layer& l, const T* input, std::int64_t plane_stride, int group, T pad_value, T* xt,
-                      std::int64_t row_stride) {
-  const int H = l.input_shape[1], W = l.input_shape[2];
+// Calls row(plane, ky, kx, out) for every row of one group's operand
+// matrix: channel planes `plane_stride` elements apart, matrix rows
+// `row_stride` elements apart.
+template <typename T, typename RowFn>
+void for_each_tap_row(const Layer& l, const T* input, std::int64_t plane_stride, int group, T* xt,
+                      std::int64_t row_stride, RowFn row_fn) {
   const int cin_per_group = l.in_channels / l.groups;
-  const std::int64_t HW = static_cast<std::int64_t>(H) * W;
   std::int64_t row = 0;
   for (int c = 0; c < cin_per_group; ++c) {
     const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * plane_stride;
     for (int ky = 0; ky < l.kernel_h; ++ky)
-      for (int kx = 0; kx < l.kernel_w; ++kx, ++row) {
-        T* out = xt + row * row_stride;
-        const int dy = ky * l.dilation_h - l.pad_top, dx = kx * l.dilation_w - l.pad_left;
-        const int y0 = std::clamp(-dy, 0, H), y1 = std::clamp(H - dy, y0, H);
-        std::fill(out, out + static_cast<std::int64_t>(y0) * W, pad_value);
-        std::fill(out + static_cast<std::int64_t>(y1) * W, out + HW, pad_value);
-        if (y1 == y0) continue;
-        // Source elements outside the plane land only in padded columns.
-        std::int64_t begin = static_cast<std::int64_t>(y0 + dy) * W + dx, end = begin + static_cast<std::int64_t>(y1 - y0) * W;
-        T* o = out + static_cast<std::int64_t>(y0) * W;
-        const std::int64_t skip = begin < 0 ? -begin : 0;
-        end = std::min(end, HW);
-        if (end > begin + skip) std::copy(plane + begin + skip, plane + end, o + skip);
-        const int left = std::clamp(-dx, 0, W), right = std::clamp(W - dx, left, W);
-        for (int y = y0; y < y1; ++y) {
-          T* r = out + static_cast<std::int64_t>(y) * W;
-          for (int x = 0; x < left; ++x) r[x] = pad_value;
-          for (int x = right; x < W; ++x) r[x] = pad_value;
-        }
-      }
+      for (int kx = 0; kx < l.kernel_w; ++kx, ++row) row_fn(plane, ky, kx, xt + row * row_stride);
+  }
+}
+
+// Stride 1 with the output the size of the input ("same" padding, the
+// common 3x3 case): the row is the whole input plane shifted by (dy, dx),
+// i.e. one contiguous copy, after which the taps that fell into the padding
+// (whole rows at the top or bottom, |dx| columns at a side, where the copy
+// wrapped around a row end) are overwritten with pad_value.
+template <typename T>
+void same_size_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, T* out) {
+  const int H = l.input_shape[1], W = l.input_shape[2];
+  const std::int64_t HW = static_cast<std::int64_t>(H) * W;
+  const int dy = ky * l.dilation_h - l.pad_top, dx = kx * l.dilation_w - l.pad_left;
+  const int y0 = std::clamp(-dy, 0, H), y1 = std::clamp(H - dy, y0, H);
+  std::fill(out, out + static_cast<std::int64_t>(y0) * W, pad_value);
+  std::fill(out + static_cast<std::int64_t>(y1) * W, out + HW, pad_value);
+  if (y1 == y0) return;
+  // Source elements outside the plane land only in padded columns.
+  const std::int64_t begin = static_cast<std::int64_t>(y0 + dy) * W + dx;
+  const std::int64_t end = std::min(begin + static_cast<std::int64_t>(y1 - y0) * W, HW);
+  const std::int64_t skip = begin < 0 ? -begin : 0;
+  T* o = out + static_cast<std::int64_t>(y0) * W;
+  if (end > begin + skip) std::copy(plane + begin + skip, plane + end, o + skip);
+  const int left = std::clamp(-dx, 0, W), right = std::clamp(W - dx, left, W);
+  for (int y = y0; y < y1; ++y) {
+    T* r = out + static_cast<std::int64_t>(y) * W;
+    std::fill(r, r + left, pad_value);
+    std::fill(r + right, r + W, pad_value);
+  }
+}
+
+// Any stride and output size: output row by output row.
+template <typename T>
+void general_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, T* out) {
+  const int H = l.input_shape[1], W = l.input_shape[2];
+  const int OH = l.output_shape[1], OW = l.output_shape[2];
+  for (int oy = 0; oy < OH; ++oy) {
+    const int iy = oy * l.stride_h + ky * l.dilation_h - l.pad_top;
+    T* o = out + oy * OW;
+    if (iy < 0 || iy >= H) {
+      std::fill(o, o + OW, pad_value);
+      continue;
+    }
+    // Columns whose tap lies inside the row: ox in [lo, hi).
+    const int x0 = kx * l.dilation_w - l.pad_left, sw = l.stride_w;
+    const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
+    const int hi = std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1));
+    const T* src = plane + static_cast<std::int64_t>(iy) * W;
+    std::fill(o, o + lo, pad_value);
+    if (sw == 1) {
+      if (hi > lo) std::copy(src + lo + x0, src + hi + x0, o + lo);
+    } else {
+      for (int ox = lo; ox < hi; ++ox) o[ox] = src[ox * sw + x0];
+    }
+    std::fill(o + hi, o + OW, pad_value);
   }
 }
 
@@ -59,41 +91,14 @@ void im2col_same_size(const Layer& l, const T* input, std::int64_t plane_stride,
 template <typename T>
 void im2col_strided(const Layer& l, const T* input, std::int64_t plane_stride, int group, T pad_value, T* xt,
                     std::int64_t row_stride) {
-  const int H = l.input_shape[1], W = l.input_shape[2];
-  const int OH = l.output_shape[1], OW = l.output_shape[2];
-  const int cin_per_group = l.in_channels / l.groups;
-  if (l.stride_h == 1 && l.stride_w == 1 && OH == H && OW == W) {
-    im2col_same_size(l, input, plane_stride, group, pad_value, xt, row_stride);
-    return;
-  }
-  std::int64_t row = 0;
-  for (int c = 0; c < cin_per_group; ++c) {
-    const T* plane = input + static_cast<std::int64_t>(group * cin_per_group + c) * plane_stride;
-    for (int ky = 0; ky < l.kernel_h; ++ky)
-      for (int kx = 0; kx < l.kernel_w; ++kx, ++row) {
-        T* out = xt + row * row_stride;
-        for (int oy = 0; oy < OH; ++oy) {
-          const int iy = oy * l.stride_h + ky * l.dilation_h - l.pad_top;
-          T* o = out + oy * OW;
-          if (iy < 0 || iy >= H) {
-            for (int ox = 0; ox < OW; ++ox) o[ox] = pad_value;
-            continue;
-          }
-          // Columns whose tap lies inside the row: ox in [lo, hi).
-          const int x0 = kx * l.dilation_w - l.pad_left, sw = l.stride_w;
-          const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
-          const int hi = std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1));
-          const T* src = plane + static_cast<std::int64_t>(iy) * W;
-          for (int ox = 0; ox < lo; ++ox) o[ox] = pad_value;
-          if (sw == 1) {
-            if (hi > lo) std::copy(src + lo + x0, src + hi + x0, o + lo);
-          } else {
-            for (int ox = lo; ox < hi; ++ox) o[ox] = src[ox * sw + x0];
-          }
-          for (int ox = hi; ox < OW; ++ox) o[ox] = pad_value;
-        }
-      }
-  }
+  const bool same_size = l.stride_h == 1 && l.stride_w == 1 && l.output_shape[1] == l.input_shape[1] &&
+                         l.output_shape[2] == l.input_shape[2];
+  if (same_size)
+    for_each_tap_row(l, input, plane_stride, group, xt, row_stride,
+                     [&](const T* plane, int ky, int kx, T* out) { same_size_row(l, plane, ky, kx, pad_value, out); });
+  else
+    for_each_tap_row(l, input, plane_stride, group, xt, row_stride,
+                     [&](const T* plane, int ky, int kx, T* out) { general_row(l, plane, ky, kx, pad_value, out); });
 }
 
 template <typename T>

@@ -84,62 +84,50 @@ __mmask64 lane_mask(int M, int m0) {
   return left >= kLanes ? ~__mmask64{0} : left <= 0 ? __mmask64{0} : (__mmask64{1} << left) - 1;
 }
 
-// One-plane entries [e0, e1) of one channel, C chunks of 64 pixels from m0.
-template <int C>
-void error_entries(const ApproxPlanesArgs& a, const std::int32_t* e0, const std::int32_t* e1, const std::uint8_t* xt,
-                   int M, int m0, std::uint32_t* tot) {
-  const __mmask64 l0 = lane_mask(M, m0), l1 = lane_mask(M, m0 + 64), l2 = lane_mask(M, m0 + 128),
-                  l3 = lane_mask(M, m0 + 192);
-  for (const std::int32_t* eb = e0; eb < e1; eb += kStepsPerFlush) {
-    const std::int32_t* ee = e1 - eb > kStepsPerFlush ? eb + kStepsPerFlush : e1;
-    PlaneSums s0 = zero_sums(), s1 = zero_sums(), s2 = zero_sums(), s3 = zero_sums();
-    for (const std::int32_t* e = eb; e < ee; ++e) {
-      const Plane p = load_plane(a.error_planes + (*e & 0xFF) * kErrorRowBytes);
-      const std::uint8_t* xk = xt + static_cast<std::size_t>(*e >> 8) * M + m0;
-      __m512i x = load_codes(xk, l0);
-      add_plane(lookup(p, x, _mm512_movepi8_mask(x)), s0);
-      if constexpr (C > 1) x = load_codes(xk + 64, l1), add_plane(lookup(p, x, _mm512_movepi8_mask(x)), s1);
-      if constexpr (C > 2) x = load_codes(xk + 128, l2), add_plane(lookup(p, x, _mm512_movepi8_mask(x)), s2);
-      if constexpr (C > 3) x = load_codes(xk + 192, l3), add_plane(lookup(p, x, _mm512_movepi8_mask(x)), s3);
-    }
-    flush(s0, 0, tot);
-    if constexpr (C > 1) flush(s1, 0, tot + 64);
-    if constexpr (C > 2) flush(s2, 0, tot + 128);
-    if constexpr (C > 3) flush(s3, 0, tot + 192);
-  }
-}
-
-ALWANN_INLINE void product_step(const Plane& lo, const Plane& hi, const std::uint8_t* xk, __mmask64 lanes,
-                                PlaneSums& slo, PlaneSums& shi) {
+// One step of one chunk: the first plane (error bytes, or the products' low
+// bytes) always, the high bytes when TwoPlanes.
+template <bool TwoPlanes>
+ALWANN_INLINE void step(const Plane& lo, const Plane& hi, const std::uint8_t* xk, __mmask64 lanes, PlaneSums& slo,
+                        PlaneSums& shi) {
   const __m512i x = load_codes(xk, lanes);
   const __mmask64 top = _mm512_movepi8_mask(x);
   add_plane(lookup(lo, x, top), slo);
-  add_plane(lookup(hi, x, top), shi);
+  if constexpr (TwoPlanes) add_plane(lookup(hi, x, top), shi);
 }
 
-// Two-plane entries [e0, e1) of one channel.
-template <int C>
-void product_entries(const ApproxPlanesArgs& a, const std::int32_t* e0, const std::int32_t* e1, const std::uint8_t* xt,
-                     int M, int m0, std::uint32_t* tot) {
+template <bool TwoPlanes>
+ALWANN_INLINE void flush_chunk(const PlaneSums& lo, const PlaneSums& hi, std::uint32_t* t) {
+  flush(lo, 0, t);
+  if constexpr (TwoPlanes) flush(hi, 8, t);
+}
+
+// Entries [e0, e1) of one channel, C chunks of 64 pixels from m0: one-plane
+// (class 1, error planes) or two-plane (class 2, product planes) entries.
+template <bool TwoPlanes, int C>
+void entries(const ApproxPlanesArgs& a, const std::int32_t* e0, const std::int32_t* e1, const std::uint8_t* xt, int M,
+             int m0, std::uint32_t* tot) {
   const __mmask64 l0 = lane_mask(M, m0), l1 = lane_mask(M, m0 + 64), l2 = lane_mask(M, m0 + 128),
                   l3 = lane_mask(M, m0 + 192);
+  const std::uint8_t* table = TwoPlanes ? a.planes : a.error_planes;
+  const int row_bytes = TwoPlanes ? kPlaneRowBytes : kErrorRowBytes;
   for (const std::int32_t* eb = e0; eb < e1; eb += kStepsPerFlush) {
     const std::int32_t* ee = e1 - eb > kStepsPerFlush ? eb + kStepsPerFlush : e1;
     PlaneSums lo0 = zero_sums(), hi0 = zero_sums(), lo1 = zero_sums(), hi1 = zero_sums();
     PlaneSums lo2 = zero_sums(), hi2 = zero_sums(), lo3 = zero_sums(), hi3 = zero_sums();
     for (const std::int32_t* e = eb; e < ee; ++e) {
-      const std::uint8_t* row = a.planes + (*e & 0xFF) * kPlaneRowBytes;
-      const Plane lo = load_plane(row), hi = load_plane(row + 256);
+      const std::uint8_t* row = table + (*e & 0xFF) * row_bytes;
+      const Plane lo = load_plane(row);
+      const Plane hi = TwoPlanes ? load_plane(row + 256) : lo;
       const std::uint8_t* xk = xt + static_cast<std::size_t>(*e >> 8) * M + m0;
-      product_step(lo, hi, xk, l0, lo0, hi0);
-      if constexpr (C > 1) product_step(lo, hi, xk + 64, l1, lo1, hi1);
-      if constexpr (C > 2) product_step(lo, hi, xk + 128, l2, lo2, hi2);
-      if constexpr (C > 3) product_step(lo, hi, xk + 192, l3, lo3, hi3);
+      step<TwoPlanes>(lo, hi, xk, l0, lo0, hi0);
+      if constexpr (C > 1) step<TwoPlanes>(lo, hi, xk + 64, l1, lo1, hi1);
+      if constexpr (C > 2) step<TwoPlanes>(lo, hi, xk + 128, l2, lo2, hi2);
+      if constexpr (C > 3) step<TwoPlanes>(lo, hi, xk + 192, l3, lo3, hi3);
     }
-    flush(lo0, 0, tot), flush(hi0, 8, tot);
-    if constexpr (C > 1) flush(lo1, 0, tot + 64), flush(hi1, 8, tot + 64);
-    if constexpr (C > 2) flush(lo2, 0, tot + 128), flush(hi2, 8, tot + 128);
-    if constexpr (C > 3) flush(lo3, 0, tot + 192), flush(hi3, 8, tot + 192);
+    flush_chunk<TwoPlanes>(lo0, hi0, tot);
+    if constexpr (C > 1) flush_chunk<TwoPlanes>(lo1, hi1, tot + 64);
+    if constexpr (C > 2) flush_chunk<TwoPlanes>(lo2, hi2, tot + 128);
+    if constexpr (C > 3) flush_chunk<TwoPlanes>(lo3, hi3, tot + 192);
   }
 }
 
@@ -148,8 +136,8 @@ void channel_block(const ApproxPlanesArgs& a, int n, const std::uint8_t* xt, int
   const std::int32_t* first = a.entries + a.begin[n];
   const std::int32_t* split = a.entries + a.split[n];
   const std::int32_t* last = a.entries + a.begin[n + 1];
-  error_entries<C>(a, first, split, xt, M, m0, tot);
-  product_entries<C>(a, split, last, xt, M, m0, tot);
+  entries<false, C>(a, first, split, xt, M, m0, tot);
+  entries<true, C>(a, split, last, xt, M, m0, tot);
 }
 
 #undef ALWANN_INLINE

@@ -183,3 +183,56 @@ TEST_CASE("batched inference gives every image the codes it gets alone", "[infer
     }
   }
 }
+
+TEST_CASE("im2col equals its definition for every padding, stride and size", "[inference][im2col]") {
+  // The same-size fast path (one shifted copy per row) and the general one,
+  // including kernels wider than the image and padding on one side only.
+  std::mt19937 rng(3);
+  int same_size = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    Layer l;
+    l.op = OpKind::Conv;
+    l.groups = 1 + static_cast<int>(rng() % 2);
+    l.in_channels = l.groups * (1 + static_cast<int>(rng() % 2));
+    const int H = 1 + static_cast<int>(rng() % 7), W = 1 + static_cast<int>(rng() % 7);
+    l.kernel_h = 1 + static_cast<int>(rng() % 5);
+    l.kernel_w = 1 + static_cast<int>(rng() % 5);
+    l.stride_h = 1 + static_cast<int>(rng() % 2);
+    l.stride_w = trial % 3 ? l.stride_h : 1;
+    l.pad_top = static_cast<int>(rng() % 4), l.pad_bottom = static_cast<int>(rng() % 4);
+    l.pad_left = static_cast<int>(rng() % 4), l.pad_right = static_cast<int>(rng() % 4);
+    if (trial % 2 == 0) {  // "same": pads that keep the size at stride 1
+      l.stride_h = l.stride_w = 1;
+      l.pad_top = (l.kernel_h - 1) / 2, l.pad_bottom = l.kernel_h - 1 - l.pad_top;
+      l.pad_left = l.kernel_w / 2, l.pad_right = l.kernel_w - 1 - l.pad_left;
+    }
+    const int OH = (H + l.pad_top + l.pad_bottom - l.kernel_h) / l.stride_h + 1;
+    const int OW = (W + l.pad_left + l.pad_right - l.kernel_w) / l.stride_w + 1;
+    if (OH <= 0 || OW <= 0) continue;
+    same_size += OH == H && OW == W && l.stride_h == 1 && l.stride_w == 1;
+    l.input_shape = {l.in_channels, H, W};
+    l.output_shape = {1, OH, OW};
+    l.gemm_m = OH * OW;
+    l.gemm_k = l.in_channels / l.groups * l.kernel_h * l.kernel_w;
+    std::vector<std::uint8_t> in(static_cast<size_t>(l.in_channels) * H * W);
+    for (auto& v : in) v = static_cast<std::uint8_t>(1 + rng() % 250);
+    for (int g = 0; g < l.groups; ++g) {
+      const auto got = im2col_columns<std::uint8_t>(l, in.data(), g, 0);
+      std::vector<std::uint8_t> want;
+      const int cpg = l.in_channels / l.groups;
+      for (int c = 0; c < cpg; ++c)
+        for (int ky = 0; ky < l.kernel_h; ++ky)
+          for (int kx = 0; kx < l.kernel_w; ++kx)
+            for (int oy = 0; oy < OH; ++oy)
+              for (int ox = 0; ox < OW; ++ox) {
+                const int iy = oy * l.stride_h + ky - l.pad_top, ix = ox * l.stride_w + kx - l.pad_left;
+                const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+                want.push_back(inside ? in[(static_cast<size_t>(g * cpg + c) * H + iy) * W + ix] : 0);
+              }
+      INFO("trial " << trial << " H=" << H << " W=" << W << " k=" << l.kernel_h << "x" << l.kernel_w << " stride "
+                    << l.stride_h << "," << l.stride_w << " pads " << l.pad_top << l.pad_left << l.pad_bottom << l.pad_right);
+      REQUIRE(got == want);
+    }
+  }
+  CHECK(same_size > 100);
+}
