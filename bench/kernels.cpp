@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
                                      {"ResNet-8 shortcut, 7x7, 64 ch, 1x1", 49, 64, 32},
                                      // What the engine runs for the 7x7 layer: 16 images side by side.
                                      {"ResNet-8 conv, 7x7, 64 ch, 3x3, batch of 16", 49 * 16, 64, 576},
+                                     {"ResNet-8 shortcut, 7x7, 64 ch, 1x1, batch of 16", 49 * 16, 64, 32},
                                      {"square", 512, 512, 512}};
   std::mt19937 rng(1);
   // Two tables: random products (every weight code needs both product
