@@ -1,6 +1,7 @@
 #include "nn/IntegerInference.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "common/Error.hpp"
 #include "nn/Im2col.hpp"
@@ -28,6 +29,7 @@ IntegerEngine::IntegerEngine(QuantizedNetworkPtr q, std::vector<LayerMultiplier>
   gemm_.resize(n_layers);
   rows_.resize(n_layers);
   add_.resize(n_layers);
+  std::map<rtl::ProductTablePtr, PreparedTable> tables;
   for (const Layer& l : net.layers()) {
     const QuantizedLayer& ql = q_->layer(l.id);
     if (l.op == OpKind::Add) {
@@ -52,11 +54,14 @@ IntegerEngine::IntegerEngine(QuantizedNetworkPtr q, std::vector<LayerMultiplier>
     Codes& w = port_a_[static_cast<size_t>(l.id)];
     w.resize(ql.weight_codes.size());
     for (size_t i = 0; i < w.size(); ++i) w[i] = m.weight_remap[ql.weight_codes[i]];
+    // One table layout per multiplier, shared by its layers and groups.
+    auto table = m.table ? tables.find(m.table) : tables.end();
+    if (m.table && table == tables.end()) table = tables.emplace(m.table, PreparedTable(*m.table, path)).first;
     const size_t group_size = static_cast<size_t>(l.gemm_n) * l.gemm_k;
     for (int g = 0; g < l.groups; ++g) {
       const std::uint8_t* wg = w.data() + static_cast<size_t>(g) * group_size;
       gemm_[static_cast<size_t>(l.id)].push_back(
-          m.table ? PreparedGemm::approx(*m.table, wg, l.gemm_n, l.gemm_k, path)
+          m.table ? PreparedGemm::approx(table->second, wg, l.gemm_n, l.gemm_k)
                   : PreparedGemm::exact(q_->is_signed(), wg, l.gemm_n, l.gemm_k, path));
     }
     // acc = sum_k M(w_k, x_k) - z_w * sum_k x_k - z_x * sum_k w_k + K * z_x * z_w + bias
@@ -117,14 +122,7 @@ void IntegerEngine::run_batch(const Codes* const* inputs, int B, Workspace& ws) 
         }
         break;
       case OpKind::Relu:
-      case OpKind::Clip: {
-        const QuantizedLayer& qp = q_->layer(l.predecessors[0]);
-        if (qp.out_min >= ql.out_min && qp.out_max <= ql.out_max)  // fused into the producer's clamp already
-          out.assign(in.begin(), in.end());
-        else
-          batched::clamp_codes(sgn, ql.out_min, ql.out_max, in, out);
-        break;
-      }
+      case OpKind::Clip: batched::clamp_codes(sgn, ql.out_min, ql.out_max, in, out); break;
       case OpKind::Add:
         out.resize(in.size());
         add_requantize(in.data(), act[static_cast<size_t>(l.predecessors[1])].data(), static_cast<int>(in.size()),

@@ -127,7 +127,10 @@ void clamp_codes(bool is_signed, int lo, int hi, const Codes& in, Codes& out) {
   out.resize(in.size());
   const std::uint8_t* src = in.data();
   std::uint8_t* dst = out.data();
-  for (size_t i = 0; i < in.size(); ++i) {
+  // The count in a local: a byte store may alias anything, so `in.size()`
+  // in the condition would be reloaded every step and block vectorisation.
+  const size_t n = in.size();
+  for (size_t i = 0; i < n; ++i) {
     const std::uint8_t u = static_cast<std::uint8_t>(src[i] ^ flip);
     dst[i] = static_cast<std::uint8_t>(std::min(std::max(u, ulo), uhi) ^ flip);
   }

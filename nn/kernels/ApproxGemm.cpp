@@ -53,43 +53,51 @@ void check_path(KernelPath path) {
     throw Error("AVX-512 kernel requested on a CPU without AVX-512 F/BW/VL/DQ/VBMI/VNNI");
 }
 
-std::shared_ptr<PreparedGemm::Impl> make_exact(bool is_signed, const std::uint8_t* w, int N, int K,
-                                               KernelPath path) {
-  auto p = std::make_shared<PreparedGemm::Impl>();
-  p->N = N;
-  p->K = K;
-  p->path = path;
-  p->is_signed = is_signed;
-  p->exact = true;
-  p->w.assign(w, w + static_cast<std::size_t>(N) * K);
-  if (path == KernelPath::Avx512) kernels::prepare_exact_packed(*p);
-  return p;
+}  // namespace
+
+PreparedTable::PreparedTable(const rtl::ProductTable& table, KernelPath path) {
+  check_path(path);
+  auto t = std::make_shared<Impl>();
+  t->path = path;
+  t->is_signed = table.is_signed();
+  t->exact = table.is_exact();
+  if (t->exact) {
+    // nothing to lay out: GEMMs of an exact table take the exact kernel
+  } else if (path == KernelPath::Avx512) {
+    kernels::prepare_planes(table, *t);
+  } else {
+    t->table = table.data();
+  }
+  impl_ = std::move(t);
 }
 
-}  // namespace
+KernelPath PreparedTable::path() const { return impl_->path; }
 
 PreparedGemm PreparedGemm::approx(const rtl::ProductTable& table, const std::uint8_t* w, int N, int K,
                                   KernelPath path) {
+  return approx(PreparedTable(table, path), w, N, K);
+}
+
+PreparedGemm PreparedGemm::approx(const PreparedTable& table, const std::uint8_t* w, int N, int K) {
   check_shape("approx GEMM", N, K);
-  check_path(path);
-  if (table.is_exact()) return PreparedGemm(make_exact(table.is_signed(), w, N, K, path));
+  const PreparedTable::Impl& t = *table.impl();
+  std::vector<std::uint8_t> codes(w, w + static_cast<std::size_t>(N) * K);
+  if (t.exact) return PreparedGemm(kernels::make_exact(t.is_signed, std::move(codes), N, K, t.path));
   auto p = std::make_shared<Impl>();
   p->N = N;
   p->K = K;
-  p->path = path;
-  p->is_signed = table.is_signed();
-  p->w.assign(w, w + static_cast<std::size_t>(N) * K);
-  if (path == KernelPath::Avx512)
-    kernels::prepare_planes(table, *p);
-  else
-    p->table = table.data();
+  p->path = t.path;
+  p->is_signed = t.is_signed;
+  p->w = std::move(codes);
+  p->table = table.impl();
+  if (t.path == KernelPath::Avx512) kernels::prepare_entries(*p);
   return PreparedGemm(std::move(p));
 }
 
 PreparedGemm PreparedGemm::exact(bool is_signed, const std::uint8_t* w, int N, int K, KernelPath path) {
   check_shape("exact GEMM", N, K);
   check_path(path);
-  return PreparedGemm(make_exact(is_signed, w, N, K, path));
+  return PreparedGemm(kernels::make_exact(is_signed, std::vector<std::uint8_t>(w, w + static_cast<std::size_t>(N) * K), N, K, path));
 }
 
 int PreparedGemm::N() const { return impl_->N; }

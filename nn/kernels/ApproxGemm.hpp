@@ -50,6 +50,22 @@ const char* to_string(KernelPath path);
 // unknown value, throws alwann::Error.
 KernelPath best_kernel_path();
 
+// A multiplier's product table laid out once for a kernel path; every
+// PreparedGemm built from it shares the layout (about 192 KB and a pass over
+// the 65,536 products for AVX-512), so layers and groups that use the same
+// multiplier prepare it once. Cheap to copy.
+class PreparedTable {
+ public:
+  explicit PreparedTable(const rtl::ProductTable& table, KernelPath path = best_kernel_path());
+  KernelPath path() const;
+
+  struct Impl;
+  const std::shared_ptr<const Impl>& impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
 // Weights of one layer laid out once for a kernel path. Cheap to copy
 // (shared, immutable); run()/run_xt() are const and thread-safe.
 class PreparedGemm {
@@ -58,6 +74,8 @@ class PreparedGemm {
   // is routed to the exact kernel, which gives the same sums.
   static PreparedGemm approx(const rtl::ProductTable& table, const std::uint8_t* w, int N, int K,
                              KernelPath path = best_kernel_path());
+  // The same from a table already laid out (on its path).
+  static PreparedGemm approx(const PreparedTable& table, const std::uint8_t* w, int N, int K);
   // Exact products of the codes: unsigned x unsigned, or int8 x int8 when is_signed.
   static PreparedGemm exact(bool is_signed, const std::uint8_t* w, int N, int K,
                             KernelPath path = best_kernel_path());

@@ -7,19 +7,17 @@
 
 namespace alwann::nn::kernels {
 
-void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p) {
+void prepare_planes(const rtl::ProductTable& table, PreparedTable::Impl& t) {
   // Per weight code w: the product planes (low bytes of its 256 products,
   // then high bytes), and the error E_w(x) = M(w, x) - w * x with its class
   // (ApproxPlanesArgs) and, for classes 0 and 1, the error plane E_w - min.
-  const std::uint8_t flip = p.is_signed ? 0x80 : 0x00;
-  p.planes = AlignedBytes(256 * kPlaneRowBytes);
-  p.error_planes = AlignedBytes(256 * kErrorRowBytes);
-  int row_class[256];
-  std::int32_t row_min[256];
+  const std::uint8_t flip = t.is_signed ? 0x80 : 0x00;
+  t.planes = AlignedBytes(256 * kPlaneRowBytes);
+  t.error_planes = AlignedBytes(256 * kErrorRowBytes);
   for (int w = 0; w < 256; ++w) {
     const auto wc = static_cast<std::uint8_t>(w);
     const std::uint16_t* row = table.row(wc);
-    std::uint8_t* lo = p.planes.data() + w * kPlaneRowBytes;
+    std::uint8_t* lo = t.planes.data() + w * kPlaneRowBytes;
     std::uint8_t* hi = lo + 256;
     std::int32_t err[256];
     for (int x = 0; x < 256; ++x) {
@@ -29,13 +27,17 @@ void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p) {
       err[x] = table.value(wc, xc) - table.exact_value(wc, xc);
     }
     const std::int32_t mn = *std::min_element(err, err + 256), mx = *std::max_element(err, err + 256);
-    row_class[w] = mx == mn ? 0 : mx - mn < 256 ? 1 : 2;
-    row_min[w] = mn;
-    if (row_class[w] == 1)
-      for (int x = 0; x < 256; ++x) p.error_planes.data()[w * kErrorRowBytes + x] = static_cast<std::uint8_t>(err[x] - mn);
+    t.row_class[w] = mx == mn ? 0 : mx - mn < 256 ? 1 : 2;
+    t.row_min[w] = mn;
+    if (t.row_class[w] == 1)
+      for (int x = 0; x < 256; ++x) t.error_planes.data()[w * kErrorRowBytes + x] = static_cast<std::uint8_t>(err[x] - mn);
   }
+}
+
+void prepare_entries(PreparedGemm::Impl& p) {
   // Per channel: class-1 entries, then class-2 ones; the constant collects
   // the class-0/1 offsets and the signed planes' bias of 32768 per class-2 entry.
+  const PreparedTable::Impl& t = *p.table;
   const int N = p.N, K = p.K;
   std::vector<std::uint8_t> exact_w(p.w);
   p.entries.clear();
@@ -51,32 +53,35 @@ void prepare_planes(const rtl::ProductTable& table, PreparedGemm::Impl& p) {
     for (int k = 0; k < K; ++k) {
       const std::size_t i = static_cast<std::size_t>(n) * K + k;
       const int w = p.w[i];
-      if (row_class[w] == 2) {
+      if (t.row_class[w] == 2) {
         second.push_back(k << 8 | w);
         exact_w[i] = 0;
         constant -= p.is_signed ? 32768u : 0u;
         continue;
       }
       any_exact = true;
-      constant += static_cast<std::uint32_t>(row_min[w]);
-      if (row_class[w] == 1) p.entries.push_back(k << 8 | w);
+      constant += static_cast<std::uint32_t>(t.row_min[w]);
+      if (t.row_class[w] == 1) p.entries.push_back(k << 8 | w);
     }
     p.entry_split[n] = static_cast<std::int32_t>(p.entries.size());
     p.entries.insert(p.entries.end(), second.begin(), second.end());
     p.constant[n] = static_cast<std::int32_t>(constant);
   }
   p.entry_begin[N] = static_cast<std::int32_t>(p.entries.size());
-  if (any_exact) {
-    auto e = std::make_shared<PreparedGemm::Impl>();
-    e->N = N;
-    e->K = K;
-    e->path = p.path;
-    e->is_signed = p.is_signed;
-    e->exact = true;
-    e->w = std::move(exact_w);
-    prepare_exact_packed(*e);
-    p.exact_part = std::move(e);
-  }
+  if (any_exact) p.exact_part = make_exact(p.is_signed, std::move(exact_w), N, K, p.path);
+}
+
+std::shared_ptr<PreparedGemm::Impl> make_exact(bool is_signed, std::vector<std::uint8_t> w, int N, int K,
+                                               KernelPath path) {
+  auto p = std::make_shared<PreparedGemm::Impl>();
+  p->N = N;
+  p->K = K;
+  p->path = path;
+  p->is_signed = is_signed;
+  p->exact = true;
+  p->w = std::move(w);
+  if (path == KernelPath::Avx512) prepare_exact_packed(*p);
+  return p;
 }
 
 void prepare_exact_packed(PreparedGemm::Impl& p) {
@@ -142,18 +147,14 @@ namespace {
 // fresh pages (page faults) each time.
 AlignedBytes& thread_scratch(std::size_t bytes) {
   thread_local AlignedBytes scratch;
-  thread_local std::size_t capacity = 0;
-  if (bytes > capacity) {
-    scratch = AlignedBytes(bytes);
-    capacity = bytes;
-  }
+  if (bytes > scratch.size()) scratch = AlignedBytes(bytes);
   return scratch;
 }
 }  // namespace
 
 ApproxPlanesArgs approx_args(const PreparedGemm::Impl& p) {
-  return {p.planes.data(),      p.error_planes.data(), p.entries.data(),  p.entry_begin.data(),
-          p.entry_split.data(), p.constant.data(),     p.N,               p.exact_part != nullptr};
+  return {p.table->planes.data(), p.table->error_planes.data(), p.entries.data(), p.entry_begin.data(),
+          p.entry_split.data(),   p.constant.data(),              p.N,              p.exact_part != nullptr};
 }
 
 void run_approx_avx512(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o) {

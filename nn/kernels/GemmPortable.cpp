@@ -20,7 +20,7 @@ template <typename V>
 void approx_xt(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o,
                int n_begin) {
   const int N = p.N, K = p.K;
-  const V* table = reinterpret_cast<const V*>(p.table.data());
+  const V* table = reinterpret_cast<const V*>(p.table->table.data());
   std::vector<std::int32_t> acc(kRowsPerPass * kPixelsPerPass);
   for (int n0 = n_begin; n0 < N; n0 += kRowsPerPass) {
     const int rows = std::min(kRowsPerPass, N - n0);
@@ -86,8 +86,8 @@ int approx_xt_pairs(const PreparedGemm::Impl& p, const std::uint8_t* xt, int M, 
       std::uint64_t* a1 = a0 + kPixelsPerPass;
       for (int k = 0; k < K; ++k) {
         for (int q = 0; q < 2; ++q) {
-          const std::uint16_t* lo = p.table.data() + 256 * p.w[static_cast<std::size_t>(n0 + 2 * q) * K + k];
-          const std::uint16_t* hi = p.table.data() + 256 * p.w[static_cast<std::size_t>(n0 + 2 * q + 1) * K + k];
+          const std::uint16_t* lo = p.table->table.data() + 256 * p.w[static_cast<std::size_t>(n0 + 2 * q) * K + k];
+          const std::uint16_t* hi = p.table->table.data() + 256 * p.w[static_cast<std::size_t>(n0 + 2 * q + 1) * K + k];
           for (int x = 0; x < 256; ++x)
             pair[q][x] = (lo[x] ^ flip) | static_cast<std::uint64_t>(hi[x] ^ flip) << 32;
         }

@@ -173,19 +173,23 @@ using alwann::kernel_test::random_codes;
 using alwann::kernel_test::mixed_table;
 using alwann::kernel_test::random_table;
 
-// The AVX-512 layouts, built as PreparedGemm would build them on such a CPU.
+// The AVX-512 layouts, built as PreparedGemm would build them on such a CPU
+// (PreparedTable's constructor itself refuses the path on other CPUs).
 PreparedGemm::Impl avx512_impl(const ProductTable& t, const std::vector<std::uint8_t>& w, int N, int K, bool exact) {
+  using namespace alwann::nn::kernels;
+  if (exact) return *make_exact(t.is_signed(), w, N, K, KernelPath::Avx512);
+  auto table = std::make_shared<alwann::nn::PreparedTable::Impl>();
+  table->path = KernelPath::Avx512;
+  table->is_signed = t.is_signed();
+  prepare_planes(t, *table);
   PreparedGemm::Impl p;
   p.N = N;
   p.K = K;
   p.path = KernelPath::Avx512;
   p.is_signed = t.is_signed();
-  p.exact = exact;
   p.w = w;
-  if (exact)
-    alwann::nn::kernels::prepare_exact_packed(p);
-  else
-    alwann::nn::kernels::prepare_planes(t, p);
+  p.table = table;
+  prepare_entries(p);
   return p;
 }
 
