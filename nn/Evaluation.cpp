@@ -25,10 +25,23 @@ PreparedEvaluation::PreparedEvaluation(const EvaluationSetup& setup, const Progr
 
   // Calibration: float ranges over images drawn (seeded) from the training split.
   std::vector<FloatTensor> calib;
+  Dataset train;
+  if (setup.calibration_images > 0 || setup.validation_images > 0) train = load_dataset(data_name_, Split::Train);
   if (setup.calibration_images > 0) {
-    const Dataset train = load_dataset(data_name_, Split::Train);
     for (std::size_t i : sample_indices(train.size(), setup.calibration_images, setup.calibration_seed))
       calib.push_back(config_.normalise(train.image(i), train.image_size()));
+  }
+  if (setup.validation_images > 0) {
+    // The partial shuffle's first calibration_images entries are the calibration
+    // draw itself; validation images come from the rest, with their own seed.
+    const std::vector<std::size_t> all = sample_indices(train.size(), train.size(), setup.calibration_seed);
+    const std::size_t used = std::min(setup.calibration_images, all.size());
+    const std::size_t rest = all.size() - used;
+    if (rest < setup.validation_images)
+      throw Error("--images " + std::to_string(setup.validation_images) + ": only " + std::to_string(rest) +
+                  " training images are left after the " + std::to_string(used) + " calibration images of " + train.source);
+    for (std::size_t j : sample_indices(rest, setup.validation_images, setup.validation_seed))
+      validation_indices_.push_back(all[used + j]);
   }
   say("calibrating " + std::string(to_string(setup.scheme)) + " on " + std::to_string(calib.size()) + " training images");
   FloatEngine fe(net_);
@@ -37,6 +50,12 @@ PreparedEvaluation::PreparedEvaluation(const EvaluationSetup& setup, const Progr
   test_codes_.resize(test_.size());
   parallel_for(test_.size(), setup.threads, [&](std::size_t i, int) {
     test_codes_[i] = q_->quantize_input(config_.normalise(test_.image(i), test_.image_size()));
+  });
+  validation_.codes.resize(validation_indices_.size());
+  for (std::size_t i : validation_indices_) validation_.labels.push_back(train.labels[i]);
+  parallel_for(validation_indices_.size(), setup.threads, [&](std::size_t j, int) {
+    const std::size_t i = validation_indices_[j];
+    validation_.codes[j] = q_->quantize_input(config_.normalise(train.image(i), train.image_size()));
   });
 }
 

@@ -26,8 +26,20 @@ struct EvaluationSetup {
   std::size_t images = 10000;              // the first N test images (fewer if the set is smaller)
   std::size_t calibration_images = 1000;   // drawn from the training split
   std::uint64_t calibration_seed = 1;
+  // Held-out images for a search (optimizer/): drawn (seeded) from the
+  // training images the calibration did not draw, so they are disjoint from
+  // both the calibration images and the test set.
+  std::size_t validation_images = 0;
+  std::uint64_t validation_seed = 1;
   int threads = default_threads();
   ImportOptions import;
+};
+
+// Quantised images with their labels.
+struct LabelledCodes {
+  std::vector<Codes> codes;
+  std::vector<std::uint8_t> labels;
+  std::size_t size() const { return codes.size(); }
 };
 
 using ProgressFn = std::function<void(const std::string&)>;
@@ -45,6 +57,9 @@ class PreparedEvaluation {
   std::size_t images() const { return test_codes_.size(); }
   const std::vector<Codes>& test_codes() const { return test_codes_; }  // quantised test images
   std::string data_name() const { return data_name_; }
+
+  const LabelledCodes& validation() const { return validation_; }  // empty unless setup.validation_images > 0
+  std::vector<std::size_t> validation_indices() const { return validation_indices_; }  // in the training split
 
   // Activation-code histograms of the calibration images (computed on first use).
   const std::vector<CodeHistogram>& histograms() const;
@@ -64,6 +79,8 @@ class PreparedEvaluation {
   std::string data_name_;
   QuantizedNetworkPtr q_;
   std::vector<Codes> calibration_codes_, test_codes_;
+  LabelledCodes validation_;
+  std::vector<std::size_t> validation_indices_;
   mutable std::mutex mutex_;
   mutable std::vector<CodeHistogram> histograms_;
   mutable std::map<rtl::ProductTablePtr, WeightRemap> alwann_remaps_;  // holds its tables: no stale keys

@@ -83,42 +83,60 @@ IntegerEngine::IntegerEngine(QuantizedNetworkPtr q, std::vector<LayerMultiplier>
   }
 }
 
-struct IntegerEngine::Workspace {
-  std::vector<Codes> act;  // by layer id, batched layout
-  batched::Scratch scratch;
-};
+IntegerEngine::BatchState IntegerEngine::start_batch(const Codes* const* inputs, int B) const {
+  BatchState st;
+  load_batch(inputs, B, st);
+  return st;
+}
 
-void IntegerEngine::run_batch(const Codes* const* inputs, int B, Workspace& ws) const {
+// Reuses st's buffers (they only grow) when it held an earlier batch.
+void IntegerEngine::load_batch(const Codes* const* inputs, int B, BatchState& st) const {
   const Network& net = q_->network();
-  std::vector<Codes>& act = ws.act;
-  act.resize(net.layers().size());
+  st.images = B;
+  st.act.resize(net.layers().size());
+  if (!st.scratch) st.scratch = std::make_shared<batched::Scratch>();
   const auto expected = static_cast<size_t>(element_count(net.input().output_shape));
   for (int b = 0; b < B; ++b)
     if (inputs[b]->size() != expected)
       throw Error("network '" + net.name() + "': input has " + std::to_string(inputs[b]->size()) +
                   " codes, expected " + shape_string(net.input().output_shape));
+  for (const Layer& l : net.layers())
+    if (l.op == OpKind::Input) batched::to_batch(l.output_shape, inputs, B, st.act[static_cast<size_t>(l.id)]);
+}
+
+void IntegerEngine::run_batch(const Codes* const* inputs, int B, BatchState& ws) const {
+  load_batch(inputs, B, ws);
+  run_layers(ws, 0, static_cast<int>(q_->network().layers().size()));
+}
+
+int IntegerEngine::classify_in_batch(const BatchState& s, int b) const {
+  return argmax(batched::from_batch(q_->network().layers().back().output_shape, s.images, s.act.back(), b));
+}
+
+void IntegerEngine::run_layers(BatchState& ws, int first, int last) const {
+  const Network& net = q_->network();
+  std::vector<Codes>& act = ws.act;
+  const int B = ws.images;
   const bool sgn = q_->is_signed();
-  for (const Layer& l : net.layers()) {
+  for (int i = first; i < last; ++i) {
+    const Layer& l = net.layer(i);
     const auto id = static_cast<size_t>(l.id);
     Codes& out = act[id];
-    if (l.op == OpKind::Input) {
-      batched::to_batch(l.output_shape, inputs, B, out);
-      continue;
-    }
+    if (l.op == OpKind::Input) continue;  // set by start_batch
     const Codes& in = act[static_cast<size_t>(l.predecessors[0])];
     const QuantizedLayer& ql = q_->layer(l.id);
     const int zin = q_->layer(l.predecessors[0]).output.zero_point;
     switch (l.op) {
       case OpKind::Conv:
-        batched::conv(l, B, gemm_[id], rows_[id], to_code(zin), in, out, ws.scratch, path_);
+        batched::conv(l, B, gemm_[id], rows_[id], to_code(zin), in, out, *ws.scratch, path_);
         break;
       case OpKind::FullyConnected:
         if (l.input_shape.size() > 1) {  // the K x B operand matrix is the flat [F][B] layout
           Codes flat;
           batched::relayout(l.input_shape, {static_cast<int>(element_count(l.input_shape))}, B, in, flat);
-          batched::fully_connected(B, gemm_[id][0], rows_[id], flat, out, ws.scratch, path_);
+          batched::fully_connected(B, gemm_[id][0], rows_[id], flat, out, *ws.scratch, path_);
         } else {
-          batched::fully_connected(B, gemm_[id][0], rows_[id], in, out, ws.scratch, path_);
+          batched::fully_connected(B, gemm_[id][0], rows_[id], in, out, *ws.scratch, path_);
         }
         break;
       case OpKind::Relu:
@@ -151,7 +169,7 @@ void IntegerEngine::run_batch(const Codes* const* inputs, int B, Workspace& ws) 
 }
 
 Codes IntegerEngine::run(const Codes& input, std::vector<Codes>* activations) const {
-  Workspace ws;
+  BatchState ws;
   const Codes* in = &input;
   run_batch(&in, 1, ws);  // with B = 1 the batched layout is the per-image one
   Codes out = ws.act.back();
@@ -172,7 +190,7 @@ std::vector<Codes> IntegerEngine::run(const std::vector<Codes>& inputs, int thre
   const int B = std::max(1, batch);
   const size_t n_batches = (inputs.size() + static_cast<size_t>(B) - 1) / static_cast<size_t>(B);
   const int workers = std::max(1, threads);
-  std::vector<Workspace> ws(static_cast<size_t>(workers));
+  std::vector<BatchState> ws(static_cast<size_t>(workers));
   std::vector<Codes> outputs(inputs.size());
   const Shape& out_shape = q_->network().layers().back().output_shape;
   parallel_for(n_batches, workers, [&](size_t i, int w) {
@@ -180,7 +198,7 @@ std::vector<Codes> IntegerEngine::run(const std::vector<Codes>& inputs, int thre
     const int count = static_cast<int>(std::min<size_t>(static_cast<size_t>(B), inputs.size() - first));
     std::vector<const Codes*> ptrs(static_cast<size_t>(count));
     for (int b = 0; b < count; ++b) ptrs[static_cast<size_t>(b)] = &inputs[first + static_cast<size_t>(b)];
-    Workspace& mine = ws[static_cast<size_t>(w)];
+    BatchState& mine = ws[static_cast<size_t>(w)];
     run_batch(ptrs.data(), count, mine);
     for (int b = 0; b < count; ++b)
       outputs[first + static_cast<size_t>(b)] = batched::from_batch(out_shape, count, mine.act.back(), b);

@@ -19,6 +19,10 @@
 
 namespace alwann::nn {
 
+namespace batched {
+struct Scratch;
+}
+
 using Codes = std::vector<std::uint8_t>;  // one tensor of one image, raw 8-bit codes
 using WeightRemap = std::array<std::uint8_t, 256>;
 WeightRemap identity_remap();
@@ -48,6 +52,21 @@ class IntegerEngine {
   std::vector<Codes> run(const std::vector<Codes>& inputs, int threads, int batch = kDefaultBatch) const;
   std::vector<int> classify(const std::vector<Codes>& inputs, int threads, int batch = kDefaultBatch) const;
 
+  // A batch of `images` images in flight: every layer's output so far by
+  // layer id, in the batched layout (nn/IntegerLayers.hpp). The search's
+  // prefix cache saves the outputs a later layer still needs and restarts
+  // other candidates from them (optimizer/ActivationCache).
+  struct BatchState {
+    int images = 0;
+    std::vector<Codes> act;
+    std::shared_ptr<batched::Scratch> scratch;
+  };
+  BatchState start_batch(const Codes* const* inputs, int B) const;  // only the Input layer's output set
+  // The same into `st`, reusing its buffers (they only grow) from an earlier batch.
+  void start_batch(const Codes* const* inputs, int B, BatchState& st) const { load_batch(inputs, B, st); }
+  void run_layers(BatchState& s, int first, int last) const;        // layers [first, last), in order
+  int classify_in_batch(const BatchState& s, int b) const;          // image b's class after the last layer
+
   // Images per batch: wide enough that the 7x7 layers fill the AVX-512
   // kernels' 64-pixel vectors, small enough that a batch's operand matrices
   // stay in L2 (bench_inference measures batch sizes).
@@ -61,9 +80,9 @@ class IntegerEngine {
   const Codes& port_a_weights(int layer_id) const { return port_a_.at(static_cast<size_t>(layer_id)); }
 
  private:
-  struct Workspace;
   // Runs B images (batched layout); act[id] receives each layer's output.
-  void run_batch(const Codes* const* inputs, int B, Workspace& ws) const;
+  void run_batch(const Codes* const* inputs, int B, BatchState& ws) const;
+  void load_batch(const Codes* const* inputs, int B, BatchState& st) const;
   int argmax(const Codes& out) const;
 
   QuantizedNetworkPtr q_;

@@ -36,6 +36,9 @@ ModelSimulation::ModelSimulation(const std::string& model_path, int max_images, 
   work_ = mapping::network_work(prep_->network());
 }
 
+ModelSimulation::ModelSimulation(const nn::EvaluationSetup& setup)
+    : prep_(std::make_unique<nn::PreparedEvaluation>(setup)), work_(mapping::network_work(prep_->network())) {}
+
 std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::LayerMultiplier>& mults,
                                                          const std::string& key) {
   const auto it = operand_cache_.find(key);
@@ -69,6 +72,8 @@ std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::La
     }
     ops[w.id] = o;
   }
+  // A search prepares thousands of mappings: keep the memory bounded.
+  if (operand_cache_.size() >= 256) operand_cache_.clear();
   operand_cache_[key] = ops;
   return ops;
 }

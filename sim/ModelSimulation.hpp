@@ -27,6 +27,8 @@ class ModelSimulation {
  public:
   // `max_images`: test images to quantise (>= every later accuracy_images).
   ModelSimulation(const std::string& model_path, int max_images, nn::Scheme scheme = nn::Scheme::TfUint8);
+  // The same with every preparation choice given (the search adds validation images).
+  explicit ModelSimulation(const nn::EvaluationSetup& setup);
 
   // The quantisation the mappings' multipliers need: int8-symmetric when all
   // are signed (mul8s_*), tf-uint8 when all are unsigned; mixing is an error.

@@ -1,5 +1,9 @@
 #include "sim/MultiplyEnergy.hpp"
 
+#include <string_view>
+
+#include "common/ContentHash.hpp"
+
 #include <cmath>
 #include <random>
 
@@ -93,7 +97,15 @@ MultiplyEnergy sample_multiply_energy(const mapping::LayerWork& l, const std::st
 MultiplyEnergy MultiplyEnergyCache::get(const mapping::LayerWork& l, const std::string& multiplier, int rows,
                                         const LayerOperands* ops, const SimOptions& o,
                                         const std::shared_ptr<const rtl::TechModel>& tech) {
-  const auto key = std::make_pair(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) + (ops ? "" : ":random"),
+  // The operands are part of the key: the same layer and multiplier see other
+  // streams when the layers before it use other multipliers (a search), and
+  // a result must not depend on which mapping was simulated first.
+  ContentHash h;
+  if (ops)
+    for (const auto* part : {&ops->weights, &ops->activations})
+      for (const auto& v : *part) h.add(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+  const auto key = std::make_pair(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) +
+                                      (ops ? ":" + h.hex() : ":random"),
                                   multiplier);
   {
     std::lock_guard<std::mutex> lock(mutex_);

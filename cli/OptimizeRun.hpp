@@ -1,0 +1,26 @@
+#pragma once
+// The `optimize` command's work, apart from its option declarations.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace alwann::cli {
+
+struct OptimizeArgs {
+  std::string model, accelerator, scheme = "tf-uint8", energy = "multiply", tune = "alwann", out = "optimize", resume;
+  std::vector<std::string> multipliers;
+  int population = 48, generations = 30, images = 1000, test_images = 10000, threads = default_thread_count();
+  std::optional<double> max_loss;
+  std::optional<std::int64_t> max_cycles;
+  std::uint64_t seed = 1;
+  std::int64_t cache_mb = default_cache_mb();
+  bool latency = false, full_evaluation = false;
+
+  static int default_thread_count();
+  static std::int64_t default_cache_mb();  // a quarter of the machine's memory, at most 8 GiB
+};
+
+int run_optimize(OptimizeArgs a);
+
+}  // namespace alwann::cli

@@ -1,0 +1,90 @@
+#include "optimizer/SearchOracle.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+
+namespace alwann::optimizer {
+
+namespace {
+std::string exact_name(bool is_signed) { return is_signed ? "mul8s_exact" : "mul8u_exact"; }
+}  // namespace
+
+SearchOracle::SearchOracle(sim::ModelSimulation& model, mapping::AcceleratorConfig acc, const SearchSpace& space,
+                           nn::Tune tune, std::size_t cache_bytes, int threads)
+    : model_(model),
+      acc_(std::move(acc)),
+      space_(space),
+      exact_space_(acc_, model.work(), {exact_name(model.prepared().quantized()->is_signed())}),
+      tune_(tune),
+      cache_(std::make_unique<ActivationCache>(model.prepared().quantized(), model.prepared().validation(), cache_bytes,
+                                               threads)) {}
+
+CandidateResult SearchOracle::simulate(const SearchSpace& sp, const Candidate& c,
+                                       std::vector<nn::LayerMultiplier>* multipliers) {
+  auto p = model_.prepare(acc_, sp.mapping(c, "candidate"), tune_);
+  const sim::SimResult r = sim::simulate(p.setup, sim::SimOptions{}, &model_.energy_cache());
+  CandidateResult out;
+  out.energy_multiply_pj = r.energy.multiply;
+  out.energy_total_pj = r.energy.total();
+  out.library_power_mw = r.library_power_metric_mw;
+  out.cycles = r.cycles;
+  out.latency_cycles = r.latency_cycles;
+  out.breakdown = r.energy.components();
+  if (multipliers) *multipliers = std::move(p.multipliers);
+  return out;
+}
+
+CandidateResult SearchOracle::evaluate_in(const SearchSpace& sp, const Candidate& c, const std::vector<int>* keep) {
+  std::vector<nn::LayerMultiplier> m;
+  CandidateResult r = simulate(sp, c, &m);
+  const std::size_t n = cache_->images();
+  const auto o = cache_->classify(m, &sp == &space_ ? max_wrong_ : static_cast<std::size_t>(-1), keep);
+  // Stopped early: every image not run counts as right, an upper bound.
+  const std::size_t right = o.correct + (n - o.evaluated);
+  r.accuracy_validation = n ? 100.0 * static_cast<double>(right) / static_cast<double>(n) : 0.0;
+  r.stopped_early = o.stopped;
+  return r;
+}
+
+void SearchOracle::set_rejection(double exact_accuracy, double max_loss_pp) {
+  const double n = static_cast<double>(cache_->images());
+  max_wrong_ = static_cast<std::size_t>(std::floor(n * (1.0 - (exact_accuracy - max_loss_pp) / 100.0) + 1e-9));
+}
+
+std::vector<CandidateResult> SearchOracle::evaluate(const std::vector<Candidate>& batch) {
+  // In order of the layers' multiplier sequences, so that candidates sharing
+  // a prefix run one after another (the activation cache keeps it); results
+  // do not depend on the order.
+  auto sequence = [&](const Candidate& c) {
+    std::vector<int> s;
+    for (int u : c.layer_unit) s.push_back(c.unit_multiplier[static_cast<std::size_t>(u)]);
+    return s;
+  };
+  std::vector<std::size_t> order(batch.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return sequence(batch[a]) < sequence(batch[b]); });
+  // Each candidate keeps the frontiers at the prefix lengths it shares with
+  // a later one: in sorted order those are the only restarts the batch needs.
+  std::vector<std::vector<int>> seq;
+  for (std::size_t i : order) seq.push_back(sequence(batch[i]));
+  std::vector<CandidateResult> out(batch.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    std::vector<int> keep;
+    for (std::size_t j = k + 1; j < seq.size(); ++j) {
+      const auto lcp = static_cast<int>(std::mismatch(seq[k].begin(), seq[k].end(), seq[j].begin()).first - seq[k].begin());
+      if (lcp == 0) break;  // sorted: no later candidate shares more
+      if (std::find(keep.begin(), keep.end(), lcp) == keep.end()) keep.push_back(lcp);
+    }
+    out[order[k]] = evaluate_in(space_, batch[order[k]], keep_all_ ? nullptr : &keep);
+  }
+  return out;
+}
+
+double SearchOracle::test_accuracy_in(const SearchSpace& sp, const Candidate& c) {
+  auto p = model_.prepare(acc_, sp.mapping(c, "candidate"), tune_);
+  return model_.prepared().accuracy(p.multipliers);
+}
+
+}  // namespace alwann::optimizer

@@ -1,0 +1,74 @@
+#pragma once
+// The fitness oracle: one configuration -> validation accuracy (bit-true
+// integer inference on the held-out search images, through the activation
+// cache) and the fold-level simulation's energy and cycles. The same path as
+// `alwann simulate` (ModelSimulation::prepare + simulate), so a front
+// point's mapping file reproduces its figures exactly.
+#include <memory>
+#include <vector>
+
+#include "mapping/AcceleratorConfig.hpp"
+#include "optimizer/ActivationCache.hpp"
+#include "optimizer/CandidateResult.hpp"
+#include "optimizer/SearchSpace.hpp"
+#include "sim/ModelSimulation.hpp"
+
+namespace alwann::optimizer {
+
+// Evaluates a batch of candidates, results in order (the seam where threads
+// or MPI ranks plug in).
+class CandidateEvaluator {
+ public:
+  virtual ~CandidateEvaluator() = default;
+  virtual std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) = 0;
+};
+
+class SearchOracle : public CandidateEvaluator {
+ public:
+  SearchOracle(sim::ModelSimulation& model, mapping::AcceleratorConfig acc, const SearchSpace& space, nn::Tune tune,
+               std::size_t cache_bytes, int threads);
+
+  CandidateResult evaluate_one(const Candidate& c) { return evaluate_in(space_, c); }
+  std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) override;
+  // Simulation only (no accuracy): energy and cycles.
+  CandidateResult simulate_only(const Candidate& c) { return simulate(space_, c, nullptr); }
+  // Top-1 accuracy (percent) on the prepared test images.
+  double test_accuracy(const Candidate& c) { return test_accuracy_in(space_, c); }
+
+  // The exact 8-bit configuration: the built-in exact multiplier of the
+  // scheme's signedness on every unit, every layer on the first unit (the
+  // search's list need not hold it, so it has its own one-entry space).
+  const SearchSpace& exact_space() const { return exact_space_; }
+  Candidate exact_candidate() const { return exact_space_.uniform(0); }
+  CandidateResult evaluate_exact() { return evaluate_in(exact_space_, exact_candidate()); }
+  double test_accuracy_exact() { return test_accuracy_in(exact_space_, exact_candidate()); }
+
+  // Early rejection (with a --max-loss constraint): a candidate stops once
+  // so many search images are misclassified that its loss against `exact`
+  // accuracy (percent) must exceed `max_loss_pp`. Off until set.
+  void set_rejection(double exact_accuracy, double max_loss_pp);
+
+  // Keep every frontier (cross-generation reuse) rather than only those the
+  // rest of the batch will restart from.
+  void set_keep_all(bool all) { keep_all_ = all; }
+
+  CacheStats cache_stats() const { return cache_->stats(); }
+  const SearchSpace& space() const { return space_; }
+  sim::ModelSimulation& model() { return model_; }
+
+ private:
+  CandidateResult simulate(const SearchSpace& sp, const Candidate& c, std::vector<nn::LayerMultiplier>* multipliers);
+  CandidateResult evaluate_in(const SearchSpace& sp, const Candidate& c, const std::vector<int>* keep = nullptr);
+  double test_accuracy_in(const SearchSpace& sp, const Candidate& c);
+
+  sim::ModelSimulation& model_;
+  mapping::AcceleratorConfig acc_;
+  const SearchSpace& space_;
+  SearchSpace exact_space_;
+  nn::Tune tune_;
+  std::unique_ptr<ActivationCache> cache_;
+  std::size_t max_wrong_ = static_cast<std::size_t>(-1);
+  bool keep_all_ = false;
+};
+
+}  // namespace alwann::optimizer

@@ -1,0 +1,175 @@
+// The search on ResNet-8 with few images: the activation cache is bit-exact,
+// the front is the same at any thread count and after a resume, and the
+// front, generation 0 and the hypervolume history have their properties.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+
+#include "optimizer/ParetoFront.hpp"
+#include "optimizer/Search.hpp"
+#include "optimizer/SearchOracle.hpp"
+#include "rtl/MultiplierLibrary.hpp"
+
+using namespace alwann;
+using namespace alwann::optimizer;
+
+namespace {
+
+const std::string kSource = ALWANN_SOURCE_DIR;
+
+sim::ModelSimulation& model() {
+  static sim::ModelSimulation m = [] {
+    nn::EvaluationSetup s;
+    s.model_path = kSource + "/models/resnet8.onnx";
+    s.images = 48;
+    s.validation_images = 80;
+    s.threads = 2;
+    return sim::ModelSimulation(s);
+  }();
+  return m;
+}
+
+const mapping::AcceleratorConfig& accelerator() {
+  static const auto a = mapping::AcceleratorConfig::load(kSource + "/configs/accelerators/tile_array_2x16.yaml");
+  return a;
+}
+
+std::vector<std::string> multipliers() {
+  return {"mul8u_exact", "mul8u_trunc2", "mul8u_vct5", "mul8u_vct7", "mul8u_vct9", "mul8u_trunc8"};
+}
+
+struct Run {
+  std::vector<std::vector<double>> population;
+  std::map<std::string, std::string> memo;  // key -> result JSON
+  std::vector<std::string> front;
+  std::vector<GenerationRecord> history;
+  std::vector<std::string> uniform;
+};
+
+Run search(int threads, int generations, const std::string& checkpoint = "", const std::optional<Checkpoint>& resume = {}) {
+  const SearchSpace space(accelerator(), model().work(), multipliers());
+  SearchOracle oracle(model(), accelerator(), space, nn::Tune::Alwann, std::size_t{256} << 20, threads);
+  const Objectives obj(ObjectiveOptions{}, oracle.evaluate_exact());
+  FitnessMemo memo = resume ? FitnessMemo::from_json(resume->memo, space) : FitnessMemo();
+  auto fn = std::make_shared<BatchFitnessFunction>(space, oracle, obj, memo);
+  SearchOptions o;
+  o.population = 8;
+  o.generations = generations;
+  o.seed = 7;
+  o.checkpoint_path = checkpoint;
+  o.fingerprint = {{"test", 1}};
+  Search s(fn, memo, o);
+  s.run({}, resume);
+  Run r;
+  r.population = s.population();
+  for (const auto& [k, e] : memo.entries()) r.memo[k] = to_json(e.result).dump();
+  r.front = s.front_keys();
+  r.history = s.history();
+  r.uniform = s.uniform_keys();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("activation cache: cached evaluations equal the plain engine bit for bit", "[optimizer]") {
+  auto& m = model();
+  const auto& val = m.prepared().validation();
+  const auto& net = m.network();
+  auto& lib = rtl::MultiplierLibrary::instance();
+  std::vector<int> approx;
+  for (const auto& l : net.layers())
+    if (l.approximable) approx.push_back(l.id);
+  const auto names = multipliers();
+  std::mt19937 rng(3);
+  // Budgets: off, tiny (evicts constantly), ample.
+  for (std::size_t budget : {std::size_t{0}, std::size_t{1} << 20, std::size_t{256} << 20}) {
+    ActivationCache cache(m.prepared().quantized(), val, budget, 2);
+    std::vector<int> seq(approx.size(), 0);
+    for (int trial = 0; trial < 12; ++trial) {
+      // Neighbours: change a suffix, so prefixes repeat.
+      const std::size_t from = rng() % approx.size();
+      for (std::size_t i = from; i < seq.size(); ++i) seq[i] = static_cast<int>(rng() % names.size());
+      std::vector<nn::LayerMultiplier> lm(net.layers().size());
+      for (std::size_t i = 0; i < approx.size(); ++i) {
+        auto& x = lm[static_cast<std::size_t>(approx[i])];
+        x.table = lib.table(names[static_cast<std::size_t>(seq[i])]);
+        if (trial % 2) x.weight_remap = nn::alwann_weight_remap(*x.table);
+      }
+      const std::vector<int> classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 1);
+      std::size_t right = 0;
+      for (std::size_t i = 0; i < classes.size(); ++i) right += static_cast<std::size_t>(classes[i]) == val.labels[i];
+      CHECK(cache.correct(lm) == right);
+      const auto o = cache.classify(lm, 3);  // early rejection after 3 misclassified images
+      if (o.stopped) {
+        CHECK(o.evaluated - o.correct > 3);
+        CHECK(o.evaluated < val.size());
+      } else {
+        CHECK(o.correct == right);
+      }
+    }
+    if (budget >= (std::size_t{256} << 20)) CHECK(cache.stats().hits > 0);
+    if (budget == (std::size_t{1} << 20)) CHECK(cache.stats().bytes <= budget);
+  }
+}
+
+TEST_CASE("search: the same front with 1 and 2 threads; properties of front, generation 0 and history",
+          "[optimizer]") {
+  const Run one = search(1, 3), two = search(2, 3);
+  CHECK(one.population == two.population);
+  CHECK(one.memo == two.memo);
+  CHECK(one.front == two.front);
+  REQUIRE(!one.front.empty());
+  // Uniform configurations: every multiplier, evaluated in generation 0.
+  CHECK(one.uniform.size() == multipliers().size());
+  for (std::size_t g = 1; g < one.history.size(); ++g)
+    CHECK(one.history[g].hypervolume >= one.history[g - 1].hypervolume);
+  CHECK(one.history.size() == 4);
+  CHECK(one.history[0].evaluated > 0);
+}
+
+TEST_CASE("search: resume after generation k ends with the uninterrupted run's front", "[optimizer]") {
+  const auto path = (std::filesystem::temp_directory_path() / ("alwann-ckpt-" + std::to_string(::getpid()) + ".json")).string();
+  const Run full = search(2, 4);
+  search(2, 2, path);  // "killed" after generation 2: its checkpoint is what survives
+  const Checkpoint c = Checkpoint::load(path);
+  CHECK(c.generation == 2);
+  const Run resumed = search(2, 4, path, c);
+  std::filesystem::remove(path);
+  CHECK(resumed.population == full.population);
+  CHECK(resumed.memo == full.memo);
+  CHECK(resumed.front == full.front);
+  CHECK(resumed.history.size() == full.history.size());
+}
+
+TEST_CASE("front points are mutually non-dominated and feasible", "[optimizer]") {
+  const SearchSpace space(accelerator(), model().work(), multipliers());
+  SearchOracle oracle(model(), accelerator(), space, nn::Tune::None, 0, 2);
+  const CandidateResult exact = oracle.evaluate_exact();
+  ObjectiveOptions oo;
+  oo.max_loss_pp = 5.0;
+  const Objectives obj(oo, exact);
+  oracle.set_rejection(exact.accuracy_validation, 5.0);
+  FitnessMemo memo;
+  auto fn = std::make_shared<BatchFitnessFunction>(space, oracle, obj, memo);
+  SearchOptions o;
+  o.population = 8;
+  o.generations = 2;
+  Search s(fn, memo, o);
+  s.run({});
+  const auto keys = s.front_keys();
+  REQUIRE(!keys.empty());
+  std::vector<std::vector<double>> f;
+  for (const auto& k : keys) {
+    const auto& e = *memo.find(k);
+    CHECK(obj.feasible(e.result));
+    CHECK_FALSE(e.result.stopped_early);
+    f.push_back(obj.fitness(e.result));
+  }
+  for (std::size_t i = 0; i < f.size(); ++i)
+    for (std::size_t j = 0; j < f.size(); ++j) CHECK_FALSE(dominates(f[i], f[j]));
+  // Infeasible candidates rank behind every feasible one.
+  for (const auto& [k, e] : memo.entries())
+    if (!obj.feasible(e.result))
+      for (const auto& x : f) CHECK(dominates(x, obj.fitness(e.result)));
+}
