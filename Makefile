@@ -14,14 +14,21 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The main job on the shipped defaults: characterize the built-in multiplier
-# library, then simulate and compare exact, uniform approximate and layer-wise
-# mixed ResNet-8 mappings on the 4-tile accelerator (accuracy on 1000 images).
-RUN_MAPPINGS = $(addprefix configs/mappings/resnet8_tile_array_4x16_,exact.yaml trunc2.yaml mixed.yaml)
+# The main job on the shipped defaults, the ALWANN method end to end:
+# characterize the built-in multiplier library, search (NSGA-II) the
+# multiplier of each of the 4 tiles and the tile of each ResNet-8 layer,
+# print the front and the savings against exact and the best uniform
+# multiplier, then compare exact, best uniform and the chosen front point.
+RUN = $(BUILD)/run
+RUN_SEARCH = --population 24 --generations 10 --images 500 --test-images 2000 --max-loss 5
 run: build
-	$(ALWANN) characterize --out $(BUILD)/run
-	$(ALWANN) compare --model models/resnet8.onnx --images 1000 $(RUN_MAPPINGS) \
-		--csv $(BUILD)/run/compare.csv --chart $(BUILD)/run/compare.svg
+	$(ALWANN) characterize --out $(RUN)
+	rm -rf $(RUN)/optimize
+	$(ALWANN) optimize --model models/resnet8.onnx --accelerator configs/accelerators/tile_array_4x16.yaml \
+		$(RUN_SEARCH) --out $(RUN)/optimize
+	$(ALWANN) compare --model models/resnet8.onnx --images 2000 \
+		$(addprefix $(RUN)/optimize/mappings/,exact.yaml best_uniform.yaml chosen.yaml) \
+		--csv $(RUN)/compare.csv --chart $(RUN)/compare.svg
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

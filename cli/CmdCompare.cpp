@@ -63,7 +63,8 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
       sub.add_option("--stream", a->stream, "Images simulated back to back")->check(CLI::PositiveNumber);
       sub.add_option("--csv", a->csv, "CSV output");
-      sub.add_option("--chart", a->chart, "SVG bar chart output");
+      sub.add_option("--chart", a->chart, "Bar chart of the energy by component: FILE.svg or FILE.png (gnuplot)")
+          ->capture_default_str();
       return [a]() {
         using namespace alwann;
         std::vector<Pair> pairs;
@@ -89,7 +90,8 @@ const alwann::cli::CommandRegistration registration{
         fmt::print("{}", sim::compare_table(runs));
         OutputSet out;
         out.stage(a->csv, sim::compare_csv(runs));
-        out.stage(a->chart, sim::energy_chart_svg(runs));
+        const PlotOutput chart = sim::energy_chart(runs);
+        out.stage(a->chart, a->chart.size() > 4 && a->chart.substr(a->chart.size() - 4) == ".png" ? chart.png : chart.svg);
         out.commit();
         fmt::print("wrote {} and {}\n", a->csv, a->chart);
         return 0;

@@ -231,6 +231,19 @@ int run_optimize(OptimizeArgs a) {
     report.uniform.push_back(point(space, e.candidate, e.result, oracle.test_accuracy(e.candidate)));
   }
   report.finish(objectives);
+  // Mapping files for the comparison points, so `alwann compare` can set them side by side.
+  auto write_point = [&](ReportedPoint& p, const SearchSpace& sp, const std::string& name, const std::string& what) {
+    p.mapping = (fs::path(a.out) / "mappings" / (name + ".yaml")).string();
+    const std::string comment = fmt::format("# alwann optimize: {}, {:.2f} % on {} test images.\n"
+                                            "# Reproduce: alwann simulate --model {} --mapping {} --images {} --tune {}\n",
+                                            what, p.accuracy_test, report.test_images, a.model, p.mapping,
+                                            report.test_images, a.tune);
+    out.stage(p.mapping, mapping_yaml(sp, p.candidate, name, a.accelerator, p.mapping, comment));
+  };
+  fs::create_directories(fs::path(a.out) / "mappings");
+  write_point(report.exact, oracle.exact_space(), "exact", "the exact 8-bit configuration");
+  if (report.best_uniform) write_point(*report.best_uniform, space, "best_uniform", "the best uniform configuration");
+  if (report.chosen) write_point(*report.chosen, space, "chosen", "the chosen front point (lowest energy within 1 pp)");
   const PlotOutput chart = render_plot(report.chart_script(), report.chart_data());
   const fs::path dir(a.out);
   out.stage((dir / "front.csv").string(), report.front_csv());

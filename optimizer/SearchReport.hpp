@@ -36,12 +36,13 @@ struct SearchReport {
   std::size_t validation_images = 0, test_images = 0;
   ReportedPoint exact;
   std::vector<ReportedPoint> front, uniform;  // front by energy; uniform: generation 0's
-  std::optional<ReportedPoint> best_uniform;
+  std::optional<ReportedPoint> best_uniform;  // lowest energy within 1 pp (test), else the most accurate
+  std::optional<ReportedPoint> chosen;        // the front point with the lowest energy within 1 pp, else the most accurate
   std::vector<Threshold> thresholds;
   std::vector<GenerationRecord> history;
   nlohmann::json options;
 
-  // Fills non_dominated_on_test, best_uniform and thresholds.
+  // Fills non_dominated_on_test, best_uniform, chosen and thresholds.
   void finish(const Objectives& o);
   std::size_t non_dominated_on_test() const;
 

@@ -59,53 +59,29 @@ std::string compare_csv(const std::vector<ComparedRun>& runs) {
   return s;
 }
 
-std::string energy_chart_svg(const std::vector<ComparedRun>& runs) {
-  static const char* colors[] = {"#d62728", "#ff7f0e", "#bcbd22", "#17becf", "#2ca02c", "#1f77b4", "#9467bd", "#8c564b", "#7f7f7f"};
-  const int bar = 46, gap = 24, left = 70, top = 40, height = 320, legend = 150;
-  std::size_t longest = 0;
-  for (const auto& r : runs) longest = std::max(longest, r.label.size());
-  const int plot_right = left + static_cast<int>(runs.size()) * (bar + gap) + gap;
-  // Bars carry their number; the configurations are listed below the plot
-  // (no rotated text: renderers disagree on it).
-  const int label_px = 20 + 16 * static_cast<int>(runs.size());
-  const int width = std::max(plot_right + legend, left + 30 + static_cast<int>(static_cast<double>(longest) * 6.5));
-  double max_e = 0;
-  for (const auto& r : runs) max_e = std::max(max_e, r.result.energy.total());
-  if (max_e <= 0) max_e = 1;
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" font-size=\"11\">\n"
-      "<text x=\"{}\" y=\"20\" font-size=\"14\">Energy per inference by component (nJ)</text>\n",
-      width, top + height + label_px + 40, left);
-  s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>\n", left, top, left, top + height);
-  for (int i = 0; i <= 4; ++i) {
-    const double v = max_e * i / 4;
-    const int y = top + height - static_cast<int>(height * i / 4.0);
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{:.1f}</text>\n", left - 4, y + 4, v * 1e-3);
-    s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n", left, y, plot_right, y);
-  }
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const int x = left + gap + static_cast<int>(i) * (bar + gap);
-    double y = top + height;
-    int c = 0;
-    for (const auto& [name, v] : runs[i].result.energy.components()) {
-      const double h = height * v / max_e;
-      y -= h;
-      s += fmt::format("<rect x=\"{}\" y=\"{:.2f}\" width=\"{}\" height=\"{:.2f}\" fill=\"{}\"><title>{}: {:.1f} pJ</title></rect>\n",
-                       x, y, bar, h, colors[c++ % 9], name, v);
-    }
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + bar / 2, top + height + 14, i + 1);
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}: {}</text>\n", left, top + height + 40 + 16 * static_cast<int>(i), i + 1,
-                     runs[i].label);
-  }
-  int c = 0;
+PlotOutput energy_chart(const std::vector<ComparedRun>& runs) {
+  // One row per configuration, one column per component (nJ): gnuplot stacks
+  // the columns as histogram bars; configurations are numbered under the
+  // bars and named in the title lines (long labels do not fit under bars).
+  std::string data = "config";
   if (!runs.empty())
-    for (const auto& [name, v] : runs.front().result.energy.components()) {
-      const int y = top + 10 + c * 18;
-      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
-                       plot_right + 10, y, colors[c % 9], plot_right + 28, y + 10, name);
-      ++c;
-    }
-  return s + "</svg>\n";
+    for (const auto& [name, v] : runs.front().result.energy.components()) data += " " + name;
+  data += "\n";
+  std::string names;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    data += std::to_string(i + 1);
+    for (const auto& [name, v] : runs[i].result.energy.components()) data += fmt::format(" {}", v * 1e-3);
+    data += "\n";
+    names += fmt::format("{}{}: {}", i ? "\\n" : "", i + 1, runs[i].label);
+  }
+  const std::size_t components = runs.empty() ? 0 : runs.front().result.energy.components().size();
+  const std::string script = fmt::format(
+      "set title {}\nset ylabel 'energy per inference (nJ)'\nset style data histograms\n"
+      "set style histogram rowstacked\nset style fill solid 0.9 border -1\nset boxwidth 0.6\n"
+      "set key outside right top\nset grid ytics\nset yrange [0:*]\nset xlabel {} noenhanced\n"
+      "plot for [c=2:{}] 'energy.dat' using c:xtic(1) title columnheader(c)\n",
+      gnuplot_quote("Energy per inference by component"), gnuplot_quote(names), components + 1);
+  return render_plot(script, {{"energy.dat", data}}, 1000, 520 + 16 * static_cast<int>(runs.size()));
 }
 
 }  // namespace alwann::sim

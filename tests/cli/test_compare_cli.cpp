@@ -1,0 +1,43 @@
+// `alwann compare`: the CSV and the energy chart (gnuplot: SVG or PNG by the
+// file name), all or nothing.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "CliSupport.hpp"
+
+using alwann::test::run_alwann;
+using alwann::test::source_path;
+namespace fs = std::filesystem;
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("compare: CSV and a gnuplot chart in the format the file name asks for", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("alwann-compare-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string pairs = source_path("configs/mappings/resnet8_tile_array_2x16_exact.yaml") + " " +
+                            source_path("configs/mappings/resnet8_tile_array_2x16_mixed.yaml");
+  for (const char* chart : {"chart.svg", "chart.png"}) {
+    const auto r = run_alwann("compare --model " + source_path("models/resnet8.onnx") + " " + pairs + " --csv " +
+                              (dir / "c.csv").string() + " --chart " + (dir / chart).string());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const std::string c = slurp(dir / chart);
+    if (std::string(chart).find(".png") != std::string::npos)
+      CHECK(c.rfind("\x89PNG", 0) == 0);
+    else
+      CHECK(c.find("<svg") != std::string::npos);
+    CHECK(slurp(dir / "c.csv").find("resnet8_tile_array_2x16_mixed") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
