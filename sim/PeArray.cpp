@@ -20,10 +20,10 @@ PeArray::PeArray(sc_core::sc_module_name name, int rows, int cols, const std::st
   signed_ = lib.info(multiplier).is_signed;
   auto netlist = lib.netlist(multiplier);
   const std::size_t pes = static_cast<std::size_t>(R_) * C_;
-  for (std::size_t i = 0; i < pes; ++i) {
-    models_.push_back(lib.model(multiplier));
-    toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, tech));
-  }
+  // The multiplier is combinational: one Verilated evaluator serves every PE
+  // of the array (a model per PE exhausted the process's resources at 128x128).
+  model_ = lib.model(multiplier);
+  for (std::size_t i = 0; i < pes; ++i) toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, tech));
   pending_a_.assign(pes, {});
   pending_b_.assign(pes, {});
   w_active_.assign(pes, 0);
@@ -140,7 +140,7 @@ std::int64_t PeArray::array_step(std::int64_t t) {
       if (c >= n_) continue;
       std::int32_t sum = r == 0 ? 0 : psum_[i - C_];
       if (r < k_) {
-        const std::uint16_t p = models_[i]->multiply(w_active_[i], x);
+        const std::uint16_t p = model_->multiply(w_active_[i], x);
         sum += signed_ ? static_cast<std::int32_t>(static_cast<std::int16_t>(p)) : static_cast<std::int32_t>(p);
         ++macs_;
         pending_a_[i].push_back(w_active_[i]);

@@ -64,7 +64,7 @@ class PeArray : public sc_core::sc_module {
   const SimClock& clock_;
   MemoryChannel& gb_;
   bool signed_;
-  std::vector<rtl::MultiplierModelPtr> models_;
+  rtl::MultiplierModelPtr model_;
   std::vector<std::unique_ptr<rtl::ToggleSimulator>> toggles_;
   std::vector<std::vector<std::uint8_t>> pending_a_, pending_b_;
   std::vector<std::uint8_t> w_active_, w_shadow_, act_val_;

@@ -54,6 +54,14 @@ struct MultiplyEnergy {
   bool exact_count = false;      // pe level: counted on the full stream
 };
 
+// The data-dependent PE datapath figures of one layer (sim/MultiplyEnergy):
+// multiplier and accumulator-adder toggle energy per operation, and the mean
+// bit flips per MAC of the activation and partial-sum registers.
+struct PeDatapathEnergy {
+  MultiplyEnergy multiply, add;
+  double activation_flips = 0, psum_flips = 0;
+};
+
 struct LayerResult {
   int id = 0;
   std::string name, op, unit, multiplier;  // unit "vector" for the vector unit, "" for no work
@@ -64,9 +72,12 @@ struct LayerResult {
   std::int64_t gb_read_bytes = 0, gb_write_bytes = 0, dram_bytes = 0;
   double utilization = 0;  // macs / (array cycles * R * C)
   MultiplyEnergy multiply;
+  MultiplyEnergy add;              // accumulator adder, fJ per addition (sampled at both levels)
+  double register_flips_per_mac = 0;  // activation + partial-sum register bit flips per MAC (sampled)
   double measured_multiply_fj = 0;  // pe level: toggle energy of every operation, all images
   std::int64_t measured_ops = 0;
-  EnergyBreakdown energy;  // pJ per image
+  EnergyBreakdown energy;         // pJ per image
+  EnergyBreakdown energy_random;  // the same with uniformly random operand codes (reference column)
 };
 
 struct PeStream {  // one PE's operand stream (record_pe_streams)
@@ -81,9 +92,12 @@ struct SimResult {
   double throughput_ips = 0;        // images per second in steady state
   std::int64_t latency_cycles = 0;
   EnergyBreakdown energy;           // per image
+  EnergyBreakdown energy_random;    // per image, multiplier/adder/register data on uniformly random codes
   double multiply_energy_pj = 0;    // == energy.multiply
   std::optional<double> library_power_metric_mw;  // MAC-weighted mean library power (reference §1)
   std::optional<double> accuracy;
+  int accuracy_images = 0;          // test images behind `accuracy`
+  std::string operands = "random";  // "data": the first test image's codes; "random": seeded random codes
   std::vector<LayerResult> layers;
   StatGroup stats{"sim"};
   // pe level, when requested:
