@@ -68,9 +68,9 @@ double clocked_bits_per_pe(const mapping::AcceleratorConfig& acc) {
 // The data-dependent part of an array layer (pJ per image): multiplier,
 // accumulator adder (in-array and out-of-array additions) and the registers'
 // data flips. Weight bytes flip half their bits per shift (assumption).
-void price_datapath(const PeDatapathEnergy& d, double multiply_fj, const mapping::LayerWork& l, const ArrayTraffic& tr,
+void price_datapath(const PeDatapathEnergy& d, const mapping::LayerWork& l, const ArrayTraffic& tr,
                     const mapping::TechnologyFigures& tf, EnergyBreakdown& e) {
-  e.multiply = multiply_fj * static_cast<double>(l.macs) * 1e-3;
+  e.multiply = d.multiply.mean_fj * static_cast<double>(l.macs) * 1e-3;
   e.accumulate = d.add.mean_fj * static_cast<double>(l.macs + tr.accumulations) * 1e-3;
   const double flips = (d.activation_flips + d.psum_flips) * static_cast<double>(l.macs) + 4.0 * static_cast<double>(tr.weight_shifts);
   e.registers += flips * tf.register_toggle_fj_per_bit * 1e-3;
@@ -118,16 +118,16 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
       const int bits = tf.accumulator_bits;
       real = cache->get(l, r.multiplier, R, bits, ops, o, tech);
       random = ops ? cache->get(l, r.multiplier, R, bits, nullptr, o, tech) : real;
+      if (o.detail == Detail::Pe && r.measured_ops > 0) {  // every MAC of every PE toggle-counted
+        const double n = static_cast<double>(r.measured_ops);
+        real.multiply = {r.measured_multiply_fj / n, 0, r.measured_ops, true};
+        real.add = {r.measured_add_fj / n, 0, r.measured_ops, true};
+        real.activation_flips = static_cast<double>(r.measured_register_flips) / n;
+        real.psum_flips = 0;
+      }
       r.multiply = real.multiply;
       r.add = real.add;
       r.register_flips_per_mac = real.activation_flips + real.psum_flips;
-      double multiply_fj = real.multiply.mean_fj;
-      if (o.detail == Detail::Pe && r.measured_ops > 0) {  // every multiplication toggle-counted
-        r.multiply.mean_fj = multiply_fj = r.measured_multiply_fj / static_cast<double>(r.measured_ops);
-        r.multiply.ci95_fj = 0;
-        r.multiply.sampled_ops = r.measured_ops;
-        r.multiply.exact_count = true;
-      }
       // Clocks: every register bit of every PE each cycle the layer holds the
       // powered unit (fill, drain, stalls, DRAM waits, idle PEs of partial
       // folds), plus the weight shift chain during each fold's R load cycles.
@@ -154,8 +154,8 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
     }
     EnergyBreakdown er = e;
     if (l.on_array()) {
-      price_datapath(real, r.multiply.mean_fj, l, tr, tf, e);
-      price_datapath(random, random.multiply.mean_fj, l, tr, tf, er);
+      price_datapath(real, l, tr, tf, e);
+      price_datapath(random, l, tr, tf, er);
     }
     r.cycles = static_cast<std::int64_t>(cycles_per_image + 0.5);
     r.compute_cycles = static_cast<std::int64_t>(r.compute_cycles / images + 0.5);

@@ -79,7 +79,7 @@ ModelSimulation::ModelSimulation(const std::string& model_path, int max_images, 
 }
 
 ModelSimulation::ModelSimulation(mapping::NetworkWork work, double zero_fraction)
-    : work_(std::move(work)), random_(true), zero_fraction_(zero_fraction) {
+    : random_(true), zero_fraction_(zero_fraction), work_(std::move(work)) {
   check_zero_fraction(zero_fraction);
 }
 

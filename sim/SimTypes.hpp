@@ -75,6 +75,8 @@ struct LayerResult {
   MultiplyEnergy add;              // accumulator adder, fJ per addition (sampled at both levels)
   double register_flips_per_mac = 0;  // activation + partial-sum register bit flips per MAC (sampled)
   double measured_multiply_fj = 0;  // pe level: toggle energy of every operation, all images
+  double measured_add_fj = 0;       // pe level: adder toggle energy of every MAC, all images
+  std::int64_t measured_register_flips = 0;  // pe level: activation + partial-sum register flips, all images
   std::int64_t measured_ops = 0;
   EnergyBreakdown energy;         // pJ per image
   EnergyBreakdown energy_random;  // the same with uniformly random operand codes (reference column)

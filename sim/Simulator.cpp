@@ -133,7 +133,7 @@ SimResult simulate(const SimulationSetup& s, const SimOptions& o, MultiplyEnergy
         if (!used) continue;
         arrays.push_back(std::make_unique<PeArray>(("array_" + acc.units[u].name).c_str(), acc.units[u].rows,
                                                    acc.units[u].cols, s.mapping.unit_multipliers[u],
-                                                   acc.weight_buffering, clock, gb, tech));
+                                                   acc.weight_buffering, clock, gb, tech, acc.tech.accumulator_bits));
         raw[u] = arrays.back().get();
       }
       executor = std::make_unique<PeExecutor>(raw, pe_operands, result, o.record_pe_streams, o.keep_outputs);

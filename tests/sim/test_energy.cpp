@@ -185,3 +185,26 @@ TEST_CASE("the pe level runs a 128x128 array", "[sim][pe]") {
   CHECK(pe.cycles == fold.cycles);
   CHECK(pe.layers[1].multiply.sampled_ops == work[1].macs);
 }
+
+TEST_CASE("pe level counts every adder and register flip; the fold level's sample agrees", "[sim][pe][energy]") {
+  const auto work = test::chain({conv_work(0, "a", 8, 8, 24, 20, 3, 1, {}), conv_work(0, "b", 6, 6, 16, 16, 1, 1, {})});
+  const auto acc = test::tile_array(1, 16, 16, "double", 64);
+  auto s = sim::SimulationSetup::make(acc, work, test::uniform(acc, "mul8u_trunc4"));
+  s.operands = sim::random_operands(s.work, 11, 0.5);
+  sim::SimOptions o;
+  o.sample_segments = 4096;
+  const auto fold = sim::simulate(s, o);
+  o.detail = sim::Detail::Pe;
+  const auto pe = sim::simulate(s, o);
+  for (int id : {1, 2}) {
+    const auto& f = fold.layers[static_cast<std::size_t>(id)];
+    const auto& p = pe.layers[static_cast<std::size_t>(id)];
+    INFO("layer " << f.name << ": add fold " << f.add.mean_fj << " +- " << f.add.ci95_fj << ", pe " << p.add.mean_fj
+                  << "; flips fold " << f.register_flips_per_mac << ", pe " << p.register_flips_per_mac);
+    CHECK(p.add.exact_count);
+    CHECK(p.add.sampled_ops == work[static_cast<std::size_t>(id)].macs);
+    CHECK(std::abs(p.add.mean_fj - f.add.mean_fj) < 3 * f.add.ci95_fj + 0.02 * p.add.mean_fj);
+    CHECK(p.register_flips_per_mac == Approx(f.register_flips_per_mac).epsilon(0.1));
+    CHECK(p.energy.accumulate == Approx(p.add.mean_fj * 1e-3 * static_cast<double>(p.macs + (id == 1 ? 13 * 64 * 20 : 0))));
+  }
+}
