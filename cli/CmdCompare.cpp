@@ -8,16 +8,16 @@
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
 #include "sim/CompareChart.hpp"
-#include "mapping/TopologyCsv.hpp"
+#include "cli/WorkloadOptions.hpp"
 #include "sim/ModelSimulation.hpp"
 
 namespace {
 
 struct CompareArgs {
   std::vector<std::string> configs;
-  std::string model, topology, csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann", operands = "auto";
+  std::string csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann";
   int images = 0, stream = 1;
-  double zero_fraction = 0;
+  alwann::cli::WorkloadArgs workload;
 };
 
 struct Pair {
@@ -59,12 +59,7 @@ const alwann::cli::CommandRegistration registration{
     "compare", "Compare accelerator+mapping pairs: energy, cycles, accuracy; CSV and SVG chart", [](CLI::App& sub) {
       auto a = std::make_shared<CompareArgs>();
       sub.add_option("configs", a->configs, "MAPPING.yaml, ACCEL.yaml,MAPPING.yaml, or a file listing them")->required();
-      auto* model = sub.add_option("--model", a->model, "ONNX model");
-      auto* topo = sub.add_option("--topology", a->topology, "SCALE-Sim topology CSV as the workload (random operands)");
-      model->excludes(topo);
-      sub.add_option("--operands", a->operands, "Operand codes: auto (data set if the model has one), data, random")
-          ->check(CLI::IsMember({"auto", "data", "random"}));
-      sub.add_option("--zero-fraction", a->zero_fraction, "Random operands: share of zero activation codes (ReLU sparsity)");
+      alwann::cli::add_workload_options(sub, a->workload);
       sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
       sub.add_option("--detail", a->detail, "pe or fold")->check(CLI::IsMember({"pe", "fold"}));
       sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
@@ -88,11 +83,7 @@ const alwann::cli::CommandRegistration registration{
         o.sim.images = a->stream;
         o.tune = nn::parse_tune(a->tune);
         for (const auto& acc : accs) sim::check_limits(acc, o.sim);
-        if (a->model.empty() == a->topology.empty()) throw Error("give one workload: --model M.onnx or --topology T.csv");
-        auto model = a->topology.empty()
-                         ? std::make_unique<sim::ModelSimulation>(a->model, a->images, sim::ModelSimulation::scheme_for(maps),
-                                                                  sim::parse_operand_source(a->operands), a->zero_fraction)
-                         : std::make_unique<sim::ModelSimulation>(mapping::load_topology_csv(a->topology), a->zero_fraction);
+        auto model = cli::make_workload(a->workload, a->images, sim::ModelSimulation::scheme_for(maps));
         std::vector<sim::ComparedRun> runs;
         for (std::size_t i = 0; i < pairs.size(); ++i) {
           runs.push_back({maps[i].name + "@" + accs[i].name, model->run(accs[i], maps[i], o)});

@@ -6,28 +6,23 @@
 
 #include "cli/CommandRegistry.hpp"
 #include "common/AtomicFile.hpp"
-#include "mapping/TopologyCsv.hpp"
+#include "cli/WorkloadOptions.hpp"
 #include "sim/ModelSimulation.hpp"
 #include "sim/Report.hpp"
 
 namespace {
 
 struct SimulateArgs {
-  std::string accelerator, model, topology, mapping, json, detail = "fold", tune = "alwann", operands = "auto";
+  std::string accelerator, mapping, json, detail = "fold", tune = "alwann";
   int images = 0, samples = 1024, stream = 1;
-  double zero_fraction = 0;
+  alwann::cli::WorkloadArgs workload;
 };
 
 const alwann::cli::CommandRegistration registration{
     "simulate", "Simulate a mapped network on an accelerator (cycles, energy, accuracy)", [](CLI::App& sub) {
       auto a = std::make_shared<SimulateArgs>();
       sub.add_option("--accelerator", a->accelerator, "Accelerator YAML (default: the mapping's)");
-      auto* model = sub.add_option("--model", a->model, "ONNX model (its YAML and data set, if any, beside it)");
-      auto* topo = sub.add_option("--topology", a->topology, "SCALE-Sim topology CSV as the workload (random operands)");
-      model->excludes(topo);
-      sub.add_option("--operands", a->operands, "Operand codes: auto (data set if the model has one), data, random")
-          ->check(CLI::IsMember({"auto", "data", "random"}));
-      sub.add_option("--zero-fraction", a->zero_fraction, "Random operands: share of zero activation codes (ReLU sparsity)");
+      alwann::cli::add_workload_options(sub, a->workload);
       sub.add_option("--mapping", a->mapping, "Mapping YAML")->required();
       sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
       sub.add_option("--detail", a->detail, "pe: every PE clocked; fold: one event per fold")
@@ -49,11 +44,7 @@ const alwann::cli::CommandRegistration registration{
         o.accuracy_images = a->images;
         o.tune = nn::parse_tune(a->tune);
         sim::check_limits(acc, o.sim);
-        if (a->model.empty() == a->topology.empty()) throw Error("give one workload: --model M.onnx or --topology T.csv");
-        auto model = a->topology.empty()
-                         ? std::make_unique<sim::ModelSimulation>(a->model, a->images, sim::ModelSimulation::scheme_for({mapping}),
-                                                                  sim::parse_operand_source(a->operands), a->zero_fraction)
-                         : std::make_unique<sim::ModelSimulation>(mapping::load_topology_csv(a->topology), a->zero_fraction);
+        auto model = cli::make_workload(a->workload, a->images, sim::ModelSimulation::scheme_for({mapping}));
         const auto r = model->run(acc, mapping, o);
         fmt::print("{}\n{}", sim::layer_table(r), sim::totals_text(r));
         if (!a->json.empty()) write_file_atomically(a->json, sim::to_json(r).dump(2) + "\n");
