@@ -18,9 +18,9 @@ struct WorkloadArgs {
 };
 
 inline void add_workload_options(CLI::App& sub, WorkloadArgs& w) {
-  auto* model = sub.add_option("--model", w.model, "ONNX model (its YAML and data set, if any, beside it)");
-  auto* topo = sub.add_option("--topology", w.topology, "SCALE-Sim topology CSV as the workload (random operands)");
-  model->excludes(topo);
+  // Exactly one of the two: checked by make_workload (one-line error, exit 1).
+  sub.add_option("--model", w.model, "ONNX model (its YAML and data set, if any, beside it)");
+  sub.add_option("--topology", w.topology, "SCALE-Sim topology CSV as the workload (random operands)");
   sub.add_option("--operands", w.operands, "Operand codes: auto (data set if the model has one), data, random")
       ->check(CLI::IsMember({"auto", "data", "random"}));
   sub.add_option("--zero-fraction", w.zero_fraction, "Random operands: share of zero activation codes (ReLU sparsity)");

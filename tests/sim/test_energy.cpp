@@ -3,6 +3,8 @@
 // weights, random operands, and the limits checked before a run.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <random>
 
 #include "SimTestHelpers.hpp"
@@ -11,6 +13,7 @@
 #include "rtl/TechModel.hpp"
 #include "sim/ArrayExecutor.hpp"
 #include "sim/MultiplyEnergy.hpp"
+#include "sim/Report.hpp"
 
 using namespace alwann;
 using mapping::conv_work;
@@ -207,4 +210,23 @@ TEST_CASE("pe level counts every adder and register flip; the fold level's sampl
     CHECK(p.register_flips_per_mac == Approx(f.register_flips_per_mac).epsilon(0.1));
     CHECK(p.energy.accumulate == Approx(p.add.mean_fj * 1e-3 * static_cast<double>(p.macs + (id == 1 ? 13 * 64 * 20 : 0))));
   }
+}
+
+TEST_CASE("the summary names the simulated images, the operands and the random-data column", "[sim][report]") {
+  const auto work = test::small_network();
+  const auto acc = test::tile_array(1, 16, 16, "double", 64);
+  auto s = sim::SimulationSetup::make(acc, work, test::uniform(acc, "mul8u_exact"));
+  s.operands = sim::random_operands(s.work, 2);
+  sim::SimOptions o;
+  o.images = 2;
+  auto r = sim::simulate(s, o);
+  r.accuracy = 91.5;
+  r.accuracy_images = 1000;
+  const std::string text = sim::totals_text(r);
+  CHECK_THAT(text, Catch::Contains("simulated images 2 (--stream)"));
+  CHECK_THAT(text, Catch::Contains("accuracy       91.50 % on 1000 test images"));
+  CHECK_THAT(text, Catch::Contains("random data pJ"));
+  const auto j = sim::to_json(r);
+  CHECK(j["energy_random_operands_pj"].get<double>() == Approx(r.energy_random.total()));
+  CHECK(j["layers"][1]["add_fj_per_op"].get<double>() > 0);
 }
