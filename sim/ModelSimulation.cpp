@@ -78,6 +78,9 @@ ModelSimulation::ModelSimulation(const std::string& model_path, int max_images, 
   work_ = mapping::network_work(*net_);
 }
 
+ModelSimulation::ModelSimulation(const nn::EvaluationSetup& setup)
+    : prep_(std::make_unique<nn::PreparedEvaluation>(setup)), work_(mapping::network_work(prep_->network())) {}
+
 ModelSimulation::ModelSimulation(mapping::NetworkWork work, double zero_fraction)
     : random_(true), zero_fraction_(zero_fraction), work_(std::move(work)) {
   check_zero_fraction(zero_fraction);
@@ -114,8 +117,11 @@ std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::La
       o->weights.emplace_back(first, first + static_cast<std::ptrdiff_t>(w.N) * w.K);
       o->activations.push_back(std::move(x));
     }
+    o->content_key = operand_content_key(*o);
     ops[w.id] = o;
   }
+  // A search prepares thousands of mappings: keep the memory bounded.
+  if (operand_cache_.size() >= 256) operand_cache_.clear();
   operand_cache_[key] = ops;
   return ops;
 }

@@ -37,6 +37,8 @@ class ModelSimulation {
   // `max_images`: test images to quantise (>= every later accuracy_images).
   ModelSimulation(const std::string& model_path, int max_images, nn::Scheme scheme = nn::Scheme::TfUint8,
                   OperandSource source = OperandSource::Auto, double zero_fraction = 0);
+  // The same with every preparation choice given (data operands; the search adds validation images).
+  explicit ModelSimulation(const nn::EvaluationSetup& setup);
   // A workload without a network (e.g. a SCALE-Sim topology): random operands.
   ModelSimulation(mapping::NetworkWork work, double zero_fraction);
 
@@ -48,7 +50,7 @@ class ModelSimulation {
   static nn::Scheme scheme_for(const std::vector<mapping::MappingConfig>& mappings);
 
   const mapping::NetworkWork& work() const { return work_; }
-  const nn::Network& network() const { return *net_; }  // not for a topology workload
+  const nn::Network& network() const { return prep_ ? prep_->network() : *net_; }  // not for a topology workload
 
   SimResult run(const mapping::AcceleratorConfig& acc, const mapping::MappingConfig& mapping, const ModelRunOptions& o);
 

@@ -3,7 +3,9 @@
 #include <bitset>
 #include <cmath>
 #include <random>
+#include <string_view>
 
+#include "common/ContentHash.hpp"
 #include "rtl/AdderNetlist.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 #include "rtl/TechModel.hpp"
@@ -13,6 +15,13 @@ namespace alwann::sim {
 
 std::shared_ptr<const rtl::TechModel> gate_technology(const std::string& technology_path) {
   return std::make_shared<const rtl::TechModel>(rtl::TechModel::load(technology_path));
+}
+
+std::string operand_content_key(const LayerOperands& ops) {
+  ContentHash h;
+  for (const auto* part : {&ops.weights, &ops.activations})
+    for (const auto& v : *part) h.add(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+  return h.hex();
 }
 
 namespace {
@@ -139,8 +148,12 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
 PeDatapathEnergy MultiplyEnergyCache::get(const mapping::LayerWork& l, const std::string& multiplier, int rows,
                                           int adder_bits, const LayerOperands* ops, const SimOptions& o,
                                           const std::shared_ptr<const rtl::TechModel>& tech) {
+  // The operands are part of the key: the same layer and multiplier see other
+  // streams when the layers before it use other multipliers (a search), and
+  // a result must not depend on which mapping was simulated first.
+  const std::string content = !ops ? "random" : !ops->content_key.empty() ? ops->content_key : operand_content_key(*ops);
   const auto key = std::make_tuple(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) + ":" +
-                                       std::to_string(adder_bits) + (ops ? "" : ":random"),
+                                       std::to_string(adder_bits) + ":" + content,
                                    multiplier, o.sample_segments);
   {
     std::lock_guard<std::mutex> lock(mutex_);

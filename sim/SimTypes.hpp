@@ -23,7 +23,10 @@ const char* detail_name(Detail d);
 // (port A), activations T x K row-major (im2col, port B).
 struct LayerOperands {
   std::vector<std::vector<std::uint8_t>> weights, activations;
+  std::string content_key;  // hash of the codes (operand_content_key), "" = not computed yet
 };
+// A hash of the codes, so caches keyed by operands need not rehash them per run.
+std::string operand_content_key(const LayerOperands& ops);
 using LayerOperandsPtr = std::shared_ptr<const LayerOperands>;
 
 struct SimOptions {

@@ -10,6 +10,7 @@
 #include "sim/AcceleratorModel.hpp"
 #include "sim/EnergyModel.hpp"
 #include "sim/FoldExecutor.hpp"
+#include "sim/MultiplyEnergy.hpp"
 #include "sim/PeArray.hpp"
 
 namespace alwann::sim {
@@ -57,6 +58,7 @@ std::vector<LayerOperandsPtr> random_operands(const mapping::NetworkWork& work, 
       o->weights.push_back(std::move(w));
       o->activations.push_back(std::move(x));
     }
+    o->content_key = operand_content_key(*o);
     ops[l.id] = o;
   }
   return ops;
