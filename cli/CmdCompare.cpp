@@ -8,14 +8,16 @@
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
 #include "sim/CompareChart.hpp"
+#include "cli/WorkloadOptions.hpp"
 #include "sim/ModelSimulation.hpp"
 
 namespace {
 
 struct CompareArgs {
   std::vector<std::string> configs;
-  std::string model, csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann";
+  std::string csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann";
   int images = 0, stream = 1;
+  alwann::cli::WorkloadArgs workload;
 };
 
 struct Pair {
@@ -57,7 +59,7 @@ const alwann::cli::CommandRegistration registration{
     "compare", "Compare accelerator+mapping pairs: energy, cycles, accuracy; CSV and SVG chart", [](CLI::App& sub) {
       auto a = std::make_shared<CompareArgs>();
       sub.add_option("configs", a->configs, "MAPPING.yaml, ACCEL.yaml,MAPPING.yaml, or a file listing them")->required();
-      sub.add_option("--model", a->model, "ONNX model")->required();
+      alwann::cli::add_workload_options(sub, a->workload);
       sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
       sub.add_option("--detail", a->detail, "pe or fold")->check(CLI::IsMember({"pe", "fold"}));
       sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
@@ -76,15 +78,16 @@ const alwann::cli::CommandRegistration registration{
           maps.push_back(mapping::MappingConfig::load(p.mapping, p.accelerator));
           accs.push_back(mapping::AcceleratorConfig::load(maps.back().accelerator_path));
         }
-        sim::ModelSimulation model(a->model, a->images, sim::ModelSimulation::scheme_for(maps));
         sim::ModelRunOptions o;
         o.sim.detail = sim::parse_detail(a->detail);
         o.accuracy_images = a->images;
         o.sim.images = a->stream;
         o.tune = nn::parse_tune(a->tune);
+        for (const auto& acc : accs) sim::check_limits(acc, o.sim);
+        auto model = cli::make_workload(a->workload, a->images, sim::ModelSimulation::scheme_for(maps));
         std::vector<sim::ComparedRun> runs;
         for (std::size_t i = 0; i < pairs.size(); ++i) {
-          runs.push_back({maps[i].name + "@" + accs[i].name, model.run(accs[i], maps[i], o)});
+          runs.push_back({maps[i].name + "@" + accs[i].name, model->run(accs[i], maps[i], o)});
           fmt::print(stderr, "compare: {} done\n", runs.back().label);
         }
         fmt::print("{}", sim::compare_table(runs));

@@ -6,21 +6,23 @@
 
 #include "cli/CommandRegistry.hpp"
 #include "common/AtomicFile.hpp"
+#include "cli/WorkloadOptions.hpp"
 #include "sim/ModelSimulation.hpp"
 #include "sim/Report.hpp"
 
 namespace {
 
 struct SimulateArgs {
-  std::string accelerator, model, mapping, json, detail = "fold", tune = "alwann";
+  std::string accelerator, mapping, json, detail = "fold", tune = "alwann";
   int images = 0, samples = 1024, stream = 1;
+  alwann::cli::WorkloadArgs workload;
 };
 
 const alwann::cli::CommandRegistration registration{
     "simulate", "Simulate a mapped network on an accelerator (cycles, energy, accuracy)", [](CLI::App& sub) {
       auto a = std::make_shared<SimulateArgs>();
       sub.add_option("--accelerator", a->accelerator, "Accelerator YAML (default: the mapping's)");
-      sub.add_option("--model", a->model, "ONNX model (its YAML beside it)")->required();
+      alwann::cli::add_workload_options(sub, a->workload);
       sub.add_option("--mapping", a->mapping, "Mapping YAML")->required();
       sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
       sub.add_option("--detail", a->detail, "pe: every PE clocked; fold: one event per fold")
@@ -41,8 +43,9 @@ const alwann::cli::CommandRegistration registration{
         o.sim.images = a->stream;
         o.accuracy_images = a->images;
         o.tune = nn::parse_tune(a->tune);
-        sim::ModelSimulation model(a->model, a->images, sim::ModelSimulation::scheme_for({mapping}));
-        const auto r = model.run(acc, mapping, o);
+        sim::check_limits(acc, o.sim);
+        auto model = cli::make_workload(a->workload, a->images, sim::ModelSimulation::scheme_for({mapping}));
+        const auto r = model->run(acc, mapping, o);
         fmt::print("{}\n{}", sim::layer_table(r), sim::totals_text(r));
         if (!a->json.empty()) write_file_atomically(a->json, sim::to_json(r).dump(2) + "\n");
         return 0;

@@ -44,7 +44,11 @@ const std::vector<SectionDecl>& AcceleratorConfig::sections() {
                "single: SCALE-Sim convention, weight load never overlaps a fold; double: next fold's weights load behind the current fold"),
         choice("partial_sums", {"accumulators", "global_buffer"}, "accumulators",
                "where row-fold partial sums (32-bit) accumulate: an SRAM beside each array, or the global buffer (SCALE-Sim)"),
-        p("accumulator_kib", T::Number, "KiB", "16", "accumulator SRAM per unit (prices its accesses; technology sram by size)", 0.125, 1e6)}},
+        p("accumulator_kib", T::Number, "KiB", "64",
+          "accumulator SRAM per unit; a column fold's live partial sums (4*T*n bytes) beyond it spill to the global buffer", 0.125, 1e6),
+        p("accumulator_banks", T::Integer, "count", "4", "banks of the accumulator SRAM (technology sram model)", 1, 1024),
+        p("weight_clock_gating", T::Flag, "", "true",
+          "weight registers are clocked only while a fold's weights shift in (false: every cycle, like the other PE registers)")}},
       {"accelerator", "tile_array", "style tile_array: identical weight-stationary tiles",
        {p("tiles", T::Integer, "count", "", "number of tiles", 1, 1024, true),
         p("rows", T::Integer, "PEs", "16", "array rows R (reduction dimension K)", 1, 1024, true),
@@ -54,14 +58,20 @@ const std::vector<SectionDecl>& AcceleratorConfig::sections() {
       {"accelerator", "global_buffer", "on-chip SRAM shared by all units",
        {p("size_kib", T::Number, "KiB", "256", "capacity; activations spill to DRAM when a layer's input+output do not fit", 1, kBig),
         p("bytes_per_cycle", T::Number, "bytes/cycle", "64", "shared read bandwidth into the arrays", 1e-3, kBig),
-        p("energy_pj_per_byte", T::Number, "pJ/byte", "technology", "access energy (default: technology sram, interpolated by size)", 0, kBig)}},
+        p("banks", T::Integer, "count", "16", "banks (technology sram model: per-bank size and routing)", 1, 4096),
+        p("word_bits", T::Integer, "bits", "64", "access width (technology sram model)", 8, 1024, true),
+        p("energy_pj_per_byte", T::Number, "pJ/byte", "technology", "access energy (default: technology sram model by size, banks and word)", 0, kBig)}},
       {"accelerator", "dram", "off-chip memory",
        {p("bytes_per_cycle", T::Number, "bytes/cycle", "16", "bandwidth at the accelerator clock", 1e-3, kBig),
         p("energy_pj_per_byte", T::Number, "pJ/byte", "technology", "access energy (default: technology dram)", 0, kBig),
         p("prefetch_weights", T::Flag, "", "true",
-          "fetch the weights of a unit's next layer when its current layer starts (false: at the layer's own start)")}},
+          "fetch the weights of a unit's next layer when its current layer starts (false: at the layer's own start)"),
+        p("weights_resident", T::Flag, "", "true",
+          "keep every array layer's weights in the global buffer across images when they fit beside the largest layer's activations (fetched once per run)")}},
       {"accelerator", "vector_unit", "exact unit for non-approximable layers (pooling, add, requantise, fully connected)",
        {p("lanes", T::Integer, "ops/cycle", "16", "element operations (or MACs) per cycle", 1, 65536),
+        p("fuse_elementwise", T::Flag, "", "true",
+          "Relu/Clip/Add/pooling right after an array layer run in the array's output path: no cycles, no buffer round trip (only extra operands read)"),
         p("energy_pj_per_op", T::Number, "pJ", "technology", "one element operation (default: technology vector_unit.op_pj)", 0, kBig),
         p("energy_pj_per_mac", T::Number, "pJ", "technology", "one exact MAC (default: technology vector_unit.mac_pj)", 0, kBig)}},
       {"accelerator", "power_gating", "idle tiles switch off",
@@ -117,6 +127,8 @@ AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
   a.weight_buffering = top.text("weight_buffering") == "single" ? WeightBuffering::Single : WeightBuffering::Double;
   a.partial_sums = top.text("partial_sums") == "global_buffer" ? PartialSums::GlobalBuffer : PartialSums::Accumulators;
   a.accumulator_bytes = static_cast<std::int64_t>(top.number("accumulator_kib") * 1024);
+  a.accumulator_banks = static_cast<int>(top.integer("accumulator_banks"));
+  a.weight_clock_gating = top.flag("weight_clock_gating");
   const std::string tech_path = resolve_config_path(top.text("technology"), path);
   try {
     a.tech = TechnologyFigures::load(tech_path);
@@ -152,14 +164,19 @@ AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
   a.global_buffer.bytes_per_cycle = gb.number("bytes_per_cycle");
   a.global_buffer.energy_pj_per_byte = gb.present("energy_pj_per_byte")
                                            ? gb.number("energy_pj_per_byte")
-                                           : a.tech.sram_pj_per_byte(static_cast<double>(a.global_buffer.size_bytes));
-  a.accumulator_pj_per_byte = a.tech.sram_pj_per_byte(static_cast<double>(a.accumulator_bytes));
+                                           : a.tech.sram_pj_per_byte(static_cast<double>(a.global_buffer.size_bytes),
+                                                                     static_cast<int>(gb.integer("banks")),
+                                                                     static_cast<int>(gb.integer("word_bits")));
+  // Partial sums are 32-bit words in an SRAM 64 bits wide (two per access).
+  a.accumulator_pj_per_byte = a.tech.sram_pj_per_byte(static_cast<double>(a.accumulator_bytes), a.accumulator_banks, 64);
   const SectionReader dr(path, root["dram"], s[4]);
   a.dram.bytes_per_cycle = dr.number("bytes_per_cycle");
   a.dram.energy_pj_per_byte = dr.present("energy_pj_per_byte") ? dr.number("energy_pj_per_byte") : a.tech.dram_pj_per_byte;
   a.dram.prefetch_weights = dr.flag("prefetch_weights");
+  a.dram.weights_resident = dr.flag("weights_resident");
   const SectionReader vu(path, root["vector_unit"], s[5]);
   a.vector_unit.lanes = static_cast<int>(vu.integer("lanes"));
+  a.vector_unit.fuse_elementwise = vu.flag("fuse_elementwise");
   a.vector_unit.energy_pj_per_op = vu.present("energy_pj_per_op") ? vu.number("energy_pj_per_op") : a.tech.vector_op_pj;
   a.vector_unit.energy_pj_per_mac = vu.present("energy_pj_per_mac") ? vu.number("energy_pj_per_mac") : a.tech.vector_mac_pj;
 

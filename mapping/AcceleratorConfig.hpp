@@ -39,10 +39,12 @@ struct DramConfig {
   double bytes_per_cycle = 0;
   double energy_pj_per_byte = 0;
   bool prefetch_weights = true;  // fetch a unit's next layer's weights when its current layer starts
+  bool weights_resident = true;  // weights stay in the global buffer across images when they fit
 };
 
 struct VectorUnitConfig {
   int lanes = 16;  // element operations per cycle
+  bool fuse_elementwise = true;  // Relu/Add/pool after an array layer run in its output path
   double energy_pj_per_op = 0, energy_pj_per_mac = 0;
 };
 
@@ -63,7 +65,9 @@ struct AcceleratorConfig {
   WeightBuffering weight_buffering = WeightBuffering::Double;
   PartialSums partial_sums = PartialSums::Accumulators;
   std::int64_t accumulator_bytes = 0;      // per unit
-  double accumulator_pj_per_byte = 0;      // technology sram, by accumulator size
+  int accumulator_banks = 1;
+  double accumulator_pj_per_byte = 0;      // technology sram model, by accumulator size and banks
+  bool weight_clock_gating = true;         // weight registers clocked only while loading
   std::vector<ComputeUnitConfig> units;
   GlobalBufferConfig global_buffer;
   DramConfig dram;

@@ -66,7 +66,7 @@ std::int64_t layer_array_cycles(const LayerWork& l, int R, int C, WeightBufferin
 //   double: R + F * (R + C + T - 2)
 std::int64_t ideal_array_cycles(std::int64_t folds, int R, int C, std::int64_t T, WeightBuffering buffering);
 
-// Vector unit: ceil(ops / lanes) cycles.
-inline std::int64_t vector_cycles(const LayerWork& l, int lanes) { return ceil_div(l.vector_ops, lanes); }
+// Vector unit: ceil(ops / lanes) cycles; a fused layer (fuse_elementwise) none.
+inline std::int64_t vector_cycles(const LayerWork& l, int lanes) { return l.fused ? 0 : ceil_div(l.vector_ops, lanes); }
 
 }  // namespace alwann::mapping

@@ -3,6 +3,8 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/topological_sort.hpp>
 
+#include <algorithm>
+
 #include "common/Error.hpp"
 
 namespace alwann::mapping {
@@ -43,6 +45,33 @@ void check_topological(const NetworkWork& work) {
   }
   std::vector<std::size_t> order;
   boost::topological_sort(g, std::back_inserter(order));  // throws not_a_dag on a cycle
+}
+
+void fuse_elementwise(NetworkWork& work) {
+  std::vector<int> consumers(work.size(), 0);
+  for (const auto& l : work)
+    for (int p : l.preds) ++consumers[static_cast<std::size_t>(p)];
+  for (auto& l : work) {
+    const bool kind = l.op == "Relu" || l.op == "Clip" || l.op == "Add" || l.op == "MaxPool" || l.op == "AveragePool";
+    if (!kind || l.on_array() || l.vector_macs) continue;
+    for (int p : l.preds) {
+      const LayerWork& src = work[static_cast<std::size_t>(p)];
+      if ((src.on_array() || src.fused) && consumers[static_cast<std::size_t>(p)] == 1) {
+        l.fused = true;
+        l.fused_read_bytes = std::max<std::int64_t>(0, l.in_bytes - src.out_bytes);
+        break;
+      }
+    }
+  }
+}
+
+bool weights_fit_on_chip(const NetworkWork& work, std::int64_t buffer_bytes) {
+  std::int64_t weights = 0, activations = 0;
+  for (const auto& l : work) {
+    if (l.on_array()) weights += l.weight_bytes;
+    activations = std::max(activations, l.in_bytes + l.out_bytes);
+  }
+  return weights + activations <= buffer_bytes;
 }
 
 std::int64_t approximable_macs(const NetworkWork& work) {

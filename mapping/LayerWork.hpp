@@ -27,6 +27,11 @@ struct LayerWork {
   bool vector_macs = false;     // vector_ops are MACs (exact fully connected layer)
   std::int64_t in_bytes = 0, out_bytes = 0, weight_bytes = 0;  // 8-bit codes
   std::vector<int> preds;
+  // Set by fuse_elementwise: the layer runs in the output path of the array
+  // layer before it (no vector-unit cycles, no buffer round trip); only its
+  // other operands (an Add's second input) are read from the global buffer.
+  bool fused = false;
+  std::int64_t fused_read_bytes = 0;
 
   bool on_array() const { return approximable && macs > 0; }
 };
@@ -44,6 +49,15 @@ LayerWork conv_work(int id, std::string name, int H, int W, int Cin, int Cout, i
 // Checks ids are 0..n-1 and every predecessor precedes its layer (Boost.Graph
 // topological check); throws alwann::Error naming the offending layer.
 void check_topological(const NetworkWork& work);
+
+// Marks Relu, Clip, Add, MaxPool and AveragePool layers whose input comes
+// from an array layer (or an already fused layer) that feeds nothing else as
+// fused into that layer's output path (accelerator vector_unit.fuse_elementwise).
+void fuse_elementwise(NetworkWork& work);
+
+// Whether every array layer's weights fit in `buffer_bytes` beside the
+// largest layer's input and output activations (dram.weights_resident).
+bool weights_fit_on_chip(const NetworkWork& work, std::int64_t buffer_bytes);
 
 std::int64_t approximable_macs(const NetworkWork& work);
 std::vector<int> approximable_ids(const NetworkWork& work);

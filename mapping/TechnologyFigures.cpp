@@ -3,32 +3,45 @@
 #include <algorithm>
 #include <cmath>
 
+#include "rtl/TechModel.hpp"
+
 namespace alwann::mapping {
 
 namespace {
-ParamDecl num(std::string key, std::string unit, std::string def, std::string desc) {
+ParamDecl num(std::string key, std::string unit, std::string def, std::string desc, double min = 0,
+              double max = std::numeric_limits<double>::infinity()) {
   ParamDecl d;
   d.key = std::move(key);
   d.type = ParamType::Number;
   d.unit = std::move(unit);
   d.default_value = std::move(def);
   d.description = std::move(desc);
-  d.min = 0;
+  d.min = min;
+  d.max = max;
   return d;
 }
+ParamDecl integer(std::string key, std::string unit, std::string def, std::string desc, double min, double max) {
+  ParamDecl d = num(std::move(key), std::move(unit), std::move(def), std::move(desc), min, max);
+  d.type = ParamType::Integer;
+  return d;
+}
+constexpr double kTiny = 1e-9;  // "> 0"
 }  // namespace
 
 const std::vector<SectionDecl>& TechnologyFigures::sections() {
   static const std::vector<SectionDecl> s = {
-      {"technology", "accumulator", "partial-sum adders in the PEs and outside the array",
-       {num("add_pj", "pJ", "0.1", "one 32-bit integer addition (Horowitz ISSCC 2014, 45 nm)")}},
-      {"technology", "register", "pipeline registers between PEs",
-       {num("pj_per_byte", "pJ/byte", "0.115",
-            "register access, Eyeriss ratio register:MAC = 1:1 per 16-bit word, MAC = 0.23 pJ")}},
-      {"technology", "sram", "global buffer access energy by capacity (Horowitz ISSCC 2014)",
-       {num("pj_per_byte_8kib", "pJ/byte", "1.25", "8 KB SRAM, 10 pJ per 64-bit access"),
-        num("pj_per_byte_32kib", "pJ/byte", "2.5", "32 KB SRAM, 20 pJ per 64-bit access"),
-        num("pj_per_byte_1mib", "pJ/byte", "12.5", "1 MB SRAM, 100 pJ per 64-bit access")}},
+      {"technology", "gates", "gate-level toggle energy of multiplier and adder netlists (rtl/TechModel; cells: per type internal_fj, area_um2)",
+       {num("load_fj_per_input", "fJ", "", "0.5 C Vdd^2 per driven input", 0),
+        num("calibration_scale", "", "", "scale on every gate toggle (calibrates the exact 8x8 multiplier to 0.2 pJ)", kTiny)}},
+      {"technology", "accumulator", "the PE's partial-sum adder (toggle-counted with the gates figures)",
+       {integer("width_bits", "bits", "32", "adder and partial-sum register width", 16, 64)}},
+      {"technology", "register", "PE pipeline flip-flops (activation, partial sum, weights)",
+       {num("clock_fj_per_bit", "fJ", "3", "one flip-flop clocked one cycle, data unchanged (share of Aladdin's 9 fJ/bit access)"),
+        num("toggle_fj_per_bit", "fJ", "6", "extra energy when the stored bit changes (rest of Aladdin's 9 fJ/bit access)")}},
+      {"technology", "sram", "SRAM per 64-bit access: bank_pj_4kib*(bank KiB/4)^bank_exponent + routing_pj_per_bank*banks",
+       {num("bank_pj_4kib", "pJ", "2.165", "one 4 KiB bank (fit of Accelergy CACTI 45 nm tables)", kTiny),
+        num("bank_exponent", "", "1.0196", "growth of a bank's access energy with its capacity (same fit)", 0, 2),
+        num("routing_pj_per_bank", "pJ", "1.0374", "routing/H-tree energy per bank per access (same fit)")}},
       {"technology", "dram", "off-chip memory",
        {num("pj_per_byte", "pJ/byte", "64", "LPDDR4 8 pJ/bit (Accelergy CACTI plug-in tables)")}},
       {"technology", "leakage", "static power of the processing elements",
@@ -49,32 +62,42 @@ TechnologyFigures TechnologyFigures::load(const std::string& path) {
   TechnologyFigures t;
   t.path = path;
   const auto& s = sections();
-  auto reader = [&](int i) { return SectionReader(path, root[s[i].name], s[i]); };
-  t.accumulator_add_pj = reader(0).number("add_pj");
-  t.register_pj_per_byte = reader(1).number("pj_per_byte");
-  const auto sram = reader(2);
-  t.sram_pj_per_byte_8kib = sram.number("pj_per_byte_8kib");
-  t.sram_pj_per_byte_32kib = sram.number("pj_per_byte_32kib");
-  t.sram_pj_per_byte_1mib = sram.number("pj_per_byte_1mib");
-  t.dram_pj_per_byte = reader(3).number("pj_per_byte");
-  const auto leak = reader(4);
+  auto reader = [&](int i, std::vector<std::string> sub = {}) {
+    if (!root[s[i].name].IsDefined()) throw file_error(path, "missing section '" + s[i].name + "' (" + s[i].description + ")");
+    return SectionReader(path, root[s[i].name], s[i], 0, std::move(sub));
+  };
+  const auto gates = reader(0, {"cells"});
+  gates.number("load_fj_per_input");
+  gates.number("calibration_scale");
+  rtl::TechModel::load(path);  // the cell table, read as `characterize` reads it
+  t.accumulator_bits = static_cast<int>(SectionReader(path, root["accumulator"], s[1]).integer("width_bits"));
+  const SectionReader reg(path, root["register"], s[2]);
+  t.register_clock_fj_per_bit = reg.number("clock_fj_per_bit");
+  t.register_toggle_fj_per_bit = reg.number("toggle_fj_per_bit");
+  const SectionReader sram(path, root["sram"], s[3]);
+  t.sram_bank_pj_4kib = sram.number("bank_pj_4kib");
+  t.sram_bank_exponent = sram.number("bank_exponent");
+  t.sram_routing_pj_per_bank = sram.number("routing_pj_per_bank");
+  t.dram_pj_per_byte = SectionReader(path, root["dram"], s[4]).number("pj_per_byte");
+  const SectionReader leak(path, root["leakage"], s[5]);
   t.pe_active_leakage_uw = leak.number("pe_active_uw");
   t.pe_gated_leakage_uw = leak.number("pe_gated_uw");
-  t.wakeup_pj_per_pe = reader(5).number("wakeup_pj_per_pe");
-  const auto vec = reader(6);
+  t.wakeup_pj_per_pe = SectionReader(path, root["power_gating"], s[6]).number("wakeup_pj_per_pe");
+  const SectionReader vec(path, root["vector_unit"], s[7]);
   t.vector_op_pj = vec.number("op_pj");
   t.vector_mac_pj = vec.number("mac_pj");
   return t;
 }
 
-double TechnologyFigures::sram_pj_per_byte(double bytes) const {
-  const double x[3] = {std::log2(8.0 * 1024), std::log2(32.0 * 1024), std::log2(1024.0 * 1024)};
-  const double y[3] = {sram_pj_per_byte_8kib, sram_pj_per_byte_32kib, sram_pj_per_byte_1mib};
-  const double lx = std::log2(std::max(bytes, 1.0));
-  if (lx <= x[0]) return y[0];
-  if (lx >= x[2]) return y[2];
-  const int i = lx < x[1] ? 0 : 1;
-  return y[i] + (y[i + 1] - y[i]) * (lx - x[i]) / (x[i + 1] - x[i]);
+double TechnologyFigures::sram_access_pj(double bytes, int banks, int word_bits) const {
+  const int b = std::max(1, banks);
+  const double bank_kib = std::max(bytes, 1.0) / 1024.0 / b;
+  const double e64 = sram_bank_pj_4kib * std::pow(bank_kib / 4.0, sram_bank_exponent) + sram_routing_pj_per_bank * b;
+  return e64 * word_bits / 64.0;
+}
+
+double TechnologyFigures::sram_pj_per_byte(double bytes, int banks, int word_bits) const {
+  return sram_access_pj(bytes, banks, word_bits) / (word_bits / 8.0);
 }
 
 }  // namespace alwann::mapping

@@ -46,6 +46,8 @@ TechModel TechModel::load(const std::string& path) {
   TechModel t;
   t.path_ = path;
   t.scale_ = number(gates["calibration_scale"], path, "gates.calibration_scale");
+  if (t.scale_ <= 0)  // the same range mapping/TechnologyFigures declares for simulate
+    throw file_error(path, gates["calibration_scale"].Mark().line + 1, "'gates.calibration_scale' must be > 0");
   t.load_fj_per_input_ = number(gates["load_fj_per_input"], path, "gates.load_fj_per_input");
   const YAML::Node cells = gates["cells"];
   if (!cells || !cells.IsMap()) throw file_error(path, gates.Mark().line + 1, "missing 'gates.cells' map");

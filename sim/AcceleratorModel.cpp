@@ -24,6 +24,7 @@ AcceleratorModel::AcceleratorModel(sc_core::sc_module_name name, const mapping::
   consumers_.assign(U, {});
   layers_.resize(work.size());
   weights_arrive_.assign(work.size(), -1);
+  fetched_.assign(work.size(), false);
   for (const auto& l : work) {
     layers_[l.id].id = l.id;
     layers_[l.id].name = l.name;
@@ -76,8 +77,10 @@ void AcceleratorModel::unit_thread(int unit, std::vector<int> queue) {
 }
 
 std::int64_t AcceleratorModel::fetch_weights(int id) {
-  const std::int64_t bytes = work_[id].weight_bytes;
   const std::int64_t now = clock_.now();
+  if (acc_.dram.weights_resident && fetched_[id]) return now;  // still in the global buffer from an earlier image
+  fetched_[id] = true;
+  const std::int64_t bytes = work_[id].weight_bytes;
   layers_[id].dram_bytes += bytes;
   return dram_.done(dram_.reserve(now, bytes), bytes);
 }
@@ -113,8 +116,8 @@ void AcceleratorModel::run_layer(int id, int unit, int image, int next) {
     executor_.run(l, unit, r);
   } else {
     clock_.wait_cycles(mapping::vector_cycles(l, acc_.vector_unit.lanes));
-    r.gb_read_bytes += l.in_bytes;
-    r.gb_write_bytes += l.out_bytes;
+    r.gb_read_bytes += l.fused ? l.fused_read_bytes : l.in_bytes;
+    r.gb_write_bytes += l.fused ? 0 : l.out_bytes;
   }
   if (spill) {
     t = clock_.now();

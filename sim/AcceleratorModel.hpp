@@ -64,6 +64,7 @@ class AcceleratorModel : public sc_core::sc_module {
   std::vector<std::int64_t> image_end_;
   std::vector<LayerResult> layers_;
   std::vector<std::int64_t> weights_arrive_;  // per layer: prefetched weights' arrival, -1 none pending
+  std::vector<bool> fetched_;                 // per layer: weights fetched once (weights_resident)
 };
 
 }  // namespace alwann::sim

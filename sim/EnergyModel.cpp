@@ -57,6 +57,27 @@ PowerTime unit_power_time(const std::vector<BusyInterval>& busy, std::int64_t en
   return p;
 }
 
+namespace {
+
+// Bits of one PE clocked every cycle: the activation and partial-sum
+// registers, and without weight clock gating the active and shadow weights.
+double clocked_bits_per_pe(const mapping::AcceleratorConfig& acc) {
+  return 8.0 + acc.tech.accumulator_bits + (acc.weight_clock_gating ? 0.0 : 16.0);
+}
+
+// The data-dependent part of an array layer (pJ per image): multiplier,
+// accumulator adder (in-array and out-of-array additions) and the registers'
+// data flips. Weight bytes flip half their bits per shift (assumption).
+void price_datapath(const PeDatapathEnergy& d, const mapping::LayerWork& l, const ArrayTraffic& tr,
+                    const mapping::TechnologyFigures& tf, EnergyBreakdown& e) {
+  e.multiply = d.multiply.mean_fj * static_cast<double>(l.macs) * 1e-3;
+  e.accumulate = d.add.mean_fj * static_cast<double>(l.macs + tr.accumulations) * 1e-3;
+  const double flips = (d.activation_flips + d.psum_flips) * static_cast<double>(l.macs) + 4.0 * static_cast<double>(tr.weight_shifts);
+  e.registers += flips * tf.register_toggle_fj_per_bit * 1e-3;
+}
+
+}  // namespace
+
 void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyCache* cache,
                   const std::shared_ptr<const rtl::TechModel>& tech, const std::vector<std::vector<BusyInterval>>& busy,
                   const std::vector<std::int64_t>& wakeups, SimResult& res) {
@@ -65,45 +86,61 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
   const auto& pg = acc.power_gating;
   const double images = res.images;
   const double f = acc.clock_hz;
+  const double clock_fj_per_pe_cycle = clocked_bits_per_pe(acc) * tf.register_clock_fj_per_bit;
   MultiplyEnergyCache local;
   if (!cache) cache = &local;
-  EnergyBreakdown total;
+  EnergyBreakdown total, total_random;
   for (auto& r : res.layers) {
     const auto& l = s.work[r.id];
     const int u = s.mapping.unit_of_layer[l.id];
     r.macs = l.macs;
     r.unit = u >= 0 ? acc.units[u].name : (l.vector_ops > 0 ? "vector" : "");
     if (u >= 0 && !l.on_array()) r.unit += ".vector";
+    if (l.fused) r.unit += ".fused";
     r.multiplier = l.on_array() ? s.mapping.unit_multipliers[u] : "";
     EnergyBreakdown e;
     const double cycles_per_image = static_cast<double>(r.cycles) / images;
+    PeDatapathEnergy real, random;
+    ArrayTraffic tr;
     if (l.on_array()) {
       const int R = acc.units[u].rows, C = acc.units[u].cols;
-      const ArrayTraffic tr = array_traffic(l, R, C);
-      const bool local = acc.partial_sums == mapping::PartialSums::Accumulators;
-      r.gb_read_bytes = tr.gb_read + (local ? 0 : tr.psum_read);
-      r.gb_write_bytes = local ? tr.outputs : tr.psum_write;
-      if (local) e.psum_buffer = static_cast<double>(tr.psum_read + tr.psum_write) * acc.accumulator_pj_per_byte;
-      if (o.detail == Detail::Pe && r.measured_ops > 0) {
-        r.multiply.mean_fj = r.measured_multiply_fj / static_cast<double>(r.measured_ops);
-        r.multiply.sampled_ops = r.measured_ops;
-        r.multiply.exact_count = true;
-        e.multiply = r.measured_multiply_fj / images * 1e-3;
-      } else {
-        const std::size_t id = static_cast<std::size_t>(l.id);
-        const LayerOperands* ops = id < s.operands.size() ? s.operands[id].get() : nullptr;
-        r.multiply = cache->get(l, r.multiplier, R, ops, o, tech);
-        e.multiply = r.multiply.mean_fj * static_cast<double>(l.macs) * 1e-3;
+      const double pes = acc.units[u].pes();
+      const bool local_ps = acc.partial_sums == mapping::PartialSums::Accumulators;
+      tr = array_traffic(l, R, C, local_ps ? acc.accumulator_bytes : 0);
+      const std::int64_t psum_gb_read = local_ps ? tr.psum_spill_read : tr.psum_read;
+      const std::int64_t psum_gb_write = local_ps ? tr.psum_spill_write : tr.psum_write;
+      r.gb_read_bytes = tr.gb_read + psum_gb_read;
+      r.gb_write_bytes = (local_ps ? tr.outputs : 0) + psum_gb_write;
+      if (local_ps)
+        e.psum_buffer = static_cast<double>(tr.psum_read + tr.psum_write - psum_gb_read - psum_gb_write) * acc.accumulator_pj_per_byte;
+      const std::size_t id = static_cast<std::size_t>(l.id);
+      const LayerOperands* ops = id < s.operands.size() ? s.operands[id].get() : nullptr;
+      const int bits = tf.accumulator_bits;
+      real = cache->get(l, r.multiplier, R, bits, ops, o, tech);
+      random = ops ? cache->get(l, r.multiplier, R, bits, nullptr, o, tech) : real;
+      if (o.detail == Detail::Pe && r.measured_ops > 0) {  // every MAC of every PE toggle-counted
+        const double n = static_cast<double>(r.measured_ops);
+        real.multiply = {r.measured_multiply_fj / n, 0, r.measured_ops, true};
+        real.add = {r.measured_add_fj / n, 0, r.measured_ops, true};
+        real.activation_flips = static_cast<double>(r.measured_register_flips) / n;
+        real.psum_flips = 0;
       }
-      e.accumulate = static_cast<double>(l.macs + tr.accumulations) * tf.accumulator_add_pj;
-      e.registers = static_cast<double>(tr.register_bytes) * tf.register_pj_per_byte;
+      r.multiply = real.multiply;
+      r.add = real.add;
+      r.register_flips_per_mac = real.activation_flips + real.psum_flips;
+      // Clocks: every register bit of every PE each cycle the layer holds the
+      // powered unit (fill, drain, stalls, DRAM waits, idle PEs of partial
+      // folds), plus the weight shift chain during each fold's R load cycles.
+      const double held = std::max(0.0, cycles_per_image - static_cast<double>(r.wakeup_cycles) / images);
+      const double load_clocks = acc.weight_clock_gating ? static_cast<double>(mapping::fold_count(l, R, C)) * R * 8.0 : 0.0;
+      e.registers = (clock_fj_per_pe_cycle * held + tf.register_clock_fj_per_bit * load_clocks) * pes * 1e-3;
       e.global_buffer = static_cast<double>(r.gb_read_bytes + r.gb_write_bytes) * acc.global_buffer.energy_pj_per_byte;
       const double array_cycles = static_cast<double>(r.compute_cycles + r.gb_stall_cycles) / images;
       r.utilization = array_cycles > 0 ? static_cast<double>(l.macs) / (array_cycles * R * C) : 0;
     } else {
-      r.gb_read_bytes = l.in_bytes;
-      r.gb_write_bytes = l.out_bytes;
-      e.global_buffer = static_cast<double>(l.in_bytes + l.out_bytes) * acc.global_buffer.energy_pj_per_byte;
+      r.gb_read_bytes = l.fused ? l.fused_read_bytes : l.in_bytes;
+      r.gb_write_bytes = l.fused ? 0 : l.out_bytes;
+      e.global_buffer = static_cast<double>(r.gb_read_bytes + r.gb_write_bytes) * acc.global_buffer.energy_pj_per_byte;
       e.vector_unit = static_cast<double>(l.vector_ops) *
                       (l.vector_macs ? acc.vector_unit.energy_pj_per_mac : acc.vector_unit.energy_pj_per_op);
     }
@@ -115,6 +152,11 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
       if (pg.wakeup_cycles > 0 || r.wakeup_cycles > 0)
         e.wakeup = pg.wakeup_pj_per_pe * pes * (pg.wakeup_cycles > 0 ? static_cast<double>(r.wakeup_cycles) / pg.wakeup_cycles : 0) / images;
     }
+    EnergyBreakdown er = e;
+    if (l.on_array()) {
+      price_datapath(real, l, tr, tf, e);
+      price_datapath(random, l, tr, tf, er);
+    }
     r.cycles = static_cast<std::int64_t>(cycles_per_image + 0.5);
     r.compute_cycles = static_cast<std::int64_t>(r.compute_cycles / images + 0.5);
     r.gb_stall_cycles = static_cast<std::int64_t>(r.gb_stall_cycles / images + 0.5);
@@ -123,16 +165,19 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
     r.wait_cycles = static_cast<std::int64_t>(r.wait_cycles / images + 0.5);
     r.dram_bytes = static_cast<std::int64_t>(r.dram_bytes / images + 0.5);
     r.energy = e;
+    r.energy_random = er;
     total += e;
+    total_random += er;
   }
   // Idle leakage (powered but idle, or gated) of every unit over the whole run.
-  double idle_leak_pj = 0, wake_count = 0;
+  double idle_leak_pj = 0, wake_count = 0, idle_clock_pj = 0;
   for (std::size_t u = 0; u < acc.units.size(); ++u) {
     const PowerTime pt = unit_power_time(busy[u], res.cycles, pg);
     const double pes = acc.units[u].pes();
     idle_leak_pj += (static_cast<double>(pt.powered_idle) * pg.active_leakage_uw_per_pe +
                      static_cast<double>(pt.gated) * pg.gated_leakage_uw_per_pe) *
                     1e-3 * pes / f * 1e9;
+    idle_clock_pj += static_cast<double>(pt.powered_idle) * pes * clock_fj_per_pe_cycle * 1e-3;  // clock runs while powered
     wake_count += static_cast<double>(wakeups[u]);
     std::int64_t busy_cycles = 0;
     for (const auto& iv : busy[u]) busy_cycles += iv.end - iv.begin;
@@ -143,7 +188,11 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
     res.stats.set(unit + ".wakeups", static_cast<double>(wakeups[u]) / images, "count", "per image");
   }
   total.leakage += idle_leak_pj / images;
+  total.registers += idle_clock_pj / images;
+  total_random.leakage += idle_leak_pj / images;
+  total_random.registers += idle_clock_pj / images;
   res.energy = total;
+  res.energy_random = total_random;
   res.multiply_energy_pj = total.multiply;
   auto& st = res.stats;
   st.set("cycles", static_cast<double>(res.cycles), "cycles", "all images, start to last layer's end");
@@ -152,6 +201,9 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
   for (const auto& [name, v] : total.components()) st.set("energy." + name, v, "pJ", "per image");
   st.set("energy.total", total.total(), "pJ", "per image");
   st.set("energy.idle_leakage", idle_leak_pj / images, "pJ", "leakage of idle (powered or gated) units, per image");
+  st.set("energy.idle_clock", idle_clock_pj / images, "pJ", "register clocking of powered idle units (in registers), per image");
+  for (const auto& [name, v] : total_random.components())
+    st.set("energy_random." + name, v, "pJ", "per image, uniformly random operand codes");
   st.set("wakeups", wake_count / images, "count", "tile wake-ups per image");
 }
 

@@ -7,20 +7,23 @@ namespace alwann::sim {
 using mapping::phase_end;
 using mapping::WeightBuffering;
 
-ArrayTraffic array_traffic(const mapping::LayerWork& l, int R, int C) {
+ArrayTraffic array_traffic(const mapping::LayerWork& l, int R, int C, std::int64_t psum_capacity) {
   ArrayTraffic t;
   const std::int64_t folds = mapping::fold_count(l, R, C);
   const std::int64_t kfolds = mapping::ceil_div(l.K, R);
   for (std::int64_t f = 0; f < folds; ++f) {
     const auto s = mapping::fold_shape(l, R, C, f);
     t.gb_read += static_cast<std::int64_t>(s.k) * s.n + static_cast<std::int64_t>(l.T) * s.k;
+    const std::int64_t live = 4LL * l.T * s.n;  // this column fold's partial sums
+    const std::int64_t spilled = live > psum_capacity ? live - psum_capacity : 0;
     if (f % kfolds != 0) {
-      t.psum_read += 4LL * l.T * s.n;
+      t.psum_read += live;
+      t.psum_spill_read += spilled;
       t.accumulations += static_cast<std::int64_t>(l.T) * s.n;
     }
-    t.psum_write += 4LL * l.T * s.n;
-    // Per MAC an activation byte and a 4-byte partial sum latch; weights shift through R rows.
-    t.register_bytes += 5LL * l.T * s.k * s.n + static_cast<std::int64_t>(s.k) * s.n * R;
+    t.psum_write += live;
+    t.psum_spill_write += spilled;
+    t.weight_shifts += static_cast<std::int64_t>(s.k) * s.n * R;
   }
   t.outputs = static_cast<std::int64_t>(l.groups) * l.T * l.N;
   return t;

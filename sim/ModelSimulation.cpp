@@ -1,6 +1,9 @@
 #include "sim/ModelSimulation.hpp"
 
+#include <filesystem>
+
 #include "nn/Im2col.hpp"
+#include "nn/OnnxImport.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 
 namespace alwann::sim {
@@ -27,17 +30,62 @@ nn::Scheme ModelSimulation::scheme_for(const std::vector<mapping::MappingConfig>
   return is_signed ? nn::Scheme::Int8Symmetric : nn::Scheme::TfUint8;
 }
 
-ModelSimulation::ModelSimulation(const std::string& model_path, int max_images, nn::Scheme scheme) {
-  nn::EvaluationSetup setup;
-  setup.scheme = scheme;
-  setup.model_path = model_path;
-  setup.images = static_cast<std::size_t>(std::max(1, max_images));
-  prep_ = std::make_unique<nn::PreparedEvaluation>(setup);
-  work_ = mapping::network_work(prep_->network());
+OperandSource parse_operand_source(const std::string& s) {
+  if (s == "auto") return OperandSource::Auto;
+  if (s == "data") return OperandSource::Data;
+  if (s == "random") return OperandSource::Random;
+  throw Error("--operands must be auto, data or random (got '" + s + "')");
+}
+
+namespace {
+
+// Whether the model has a readable data set matching its input: the YAML
+// beside the ONNX and the data set it names (fashion-mnist by default).
+bool data_available(const std::string& model_path, const nn::Network& net) {
+  const std::string yaml = nn::model_config_path(model_path);
+  std::error_code ec;
+  if (!std::filesystem::exists(yaml, ec)) return false;
+  try {
+    const auto config = nn::load_model_config(yaml);
+    const auto test = nn::load_dataset(config.dataset.empty() ? "fashion-mnist" : config.dataset, nn::Split::Test, 1);
+    return nn::Shape{test.channels, test.height, test.width} == net.input().output_shape;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+void check_zero_fraction(double z) {
+  if (!(z >= 0 && z <= 1)) throw Error("--zero-fraction must be in [0, 1] (got " + std::to_string(z) + ")");
+}
+
+}  // namespace
+
+ModelSimulation::ModelSimulation(const std::string& model_path, int max_images, nn::Scheme scheme, OperandSource source,
+                                 double zero_fraction)
+    : zero_fraction_(zero_fraction) {
+  check_zero_fraction(zero_fraction);
+  net_ = nn::load_onnx(model_path);
+  // Data operands, or accuracy beside random operands, need the data set.
+  const bool want_data = source == OperandSource::Data || max_images > 0 || source == OperandSource::Auto;
+  if (want_data && (source == OperandSource::Data || data_available(model_path, *net_))) {
+    nn::EvaluationSetup setup;
+    setup.scheme = scheme;
+    setup.model_path = model_path;
+    setup.images = static_cast<std::size_t>(std::max(1, max_images));
+    prep_ = std::make_unique<nn::PreparedEvaluation>(setup);  // reports a missing YAML or data set itself
+  }
+  random_ = source == OperandSource::Random || !prep_;
+  work_ = mapping::network_work(*net_);
 }
 
 ModelSimulation::ModelSimulation(const nn::EvaluationSetup& setup)
     : prep_(std::make_unique<nn::PreparedEvaluation>(setup)), work_(mapping::network_work(prep_->network())) {}
+
+ModelSimulation::ModelSimulation(mapping::NetworkWork work, double zero_fraction)
+    : random_(true), zero_fraction_(zero_fraction), work_(std::move(work)) {
+  check_zero_fraction(zero_fraction);
+}
+
 
 std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::LayerMultiplier>& mults,
                                                          const std::string& key) {
@@ -70,6 +118,7 @@ std::vector<LayerOperandsPtr> ModelSimulation::operands(const std::vector<nn::La
       o->weights.emplace_back(first, first + static_cast<std::ptrdiff_t>(w.N) * w.K);
       o->activations.push_back(std::move(x));
     }
+    o->content_key = operand_content_key(*o);
     ops[w.id] = o;
   }
   // A search prepares thousands of mappings: keep the memory bounded.
@@ -86,6 +135,11 @@ nn::Codes ModelSimulation::first_image() const {
 ModelSimulation::PreparedRun ModelSimulation::prepare(const mapping::AcceleratorConfig& acc,
                                                       const mapping::MappingConfig& m, nn::Tune tune) {
   PreparedRun p{SimulationSetup::make(acc, work_, m), {}};
+  if (random_) {
+    if (random_ops_.empty()) random_ops_ = sim::random_operands(work_, 1, zero_fraction_);
+    p.setup.operands = random_ops_;
+    if (!prep_) return p;
+  }
   nn::MultiplierAssignment assignment;
   std::string key = nn::to_string(tune);
   for (const auto& w : work_)
@@ -94,7 +148,7 @@ ModelSimulation::PreparedRun ModelSimulation::prepare(const mapping::Accelerator
       key += "|" + assignment.by_layer[w.name];
     }
   p.multipliers = prep_->multipliers(assignment, tune, nn::library_resolver());
-  p.setup.operands = operands(p.multipliers, key);
+  if (!random_) p.setup.operands = operands(p.multipliers, key);
   return p;
 }
 
@@ -102,7 +156,9 @@ SimResult ModelSimulation::run(const mapping::AcceleratorConfig& acc, const mapp
                                const ModelRunOptions& o) {
   auto p = prepare(acc, m, o.tune);
   SimResult r = simulate(p.setup, o.sim, &cache_);
-  if (o.accuracy_images > 0) {
+  r.operands = random_ ? "random" : "data";
+  if (o.accuracy_images > 0 && prep_) {
+    r.accuracy_images = o.accuracy_images;
     if (static_cast<std::size_t>(o.accuracy_images) > prep_->images())
       throw Error("--images " + std::to_string(o.accuracy_images) + " exceeds the " + std::to_string(prep_->images()) +
                   " test images prepared");

@@ -1,12 +1,12 @@
 #include "sim/MultiplyEnergy.hpp"
 
+#include <bitset>
+#include <cmath>
+#include <random>
 #include <string_view>
 
 #include "common/ContentHash.hpp"
-
-#include <cmath>
-#include <random>
-
+#include "rtl/AdderNetlist.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 #include "rtl/TechModel.hpp"
 #include "rtl/ToggleEnergy.hpp"
@@ -14,105 +14,153 @@
 namespace alwann::sim {
 
 std::shared_ptr<const rtl::TechModel> gate_technology(const std::string& technology_path) {
-  try {
-    return std::make_shared<const rtl::TechModel>(rtl::TechModel::load(technology_path));
-  } catch (const Error&) {
-    return std::make_shared<const rtl::TechModel>(rtl::TechModel::load(rtl::TechModel::default_path()));
-  }
+  return std::make_shared<const rtl::TechModel>(rtl::TechModel::load(technology_path));
 }
 
-MultiplyEnergy sample_multiply_energy(const mapping::LayerWork& l, const std::string& multiplier, int rows,
-                                      const LayerOperands* ops, const SimOptions& o,
-                                      const std::shared_ptr<const rtl::TechModel>& tech) {
-  auto netlist = rtl::MultiplierLibrary::instance().netlist(multiplier);
-  rtl::ToggleSimulator with(netlist, tech), warm(netlist, tech);
-  std::mt19937_64 rng(o.seed ^ (std::hash<std::string>{}(l.name) * 31 + std::hash<std::string>{}(multiplier)));
-  const int T = std::max(1, l.T), K = std::max(1, l.K), N = std::max(1, l.N);
-  const int len = std::max(1, std::min(o.segment_length, T));
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
-  std::vector<std::uint8_t> a, b;
-  std::vector<double> energy, count;
-  for (int s = 0; s < o.sample_segments; ++s) {
-    const int g = pick(l.groups), k = pick(K), n = pick(N);
-    const int t0 = pick(T + len - 1) - (len - 1);
-    const int first = std::max(0, t0), last = std::min(T - 1, t0 + len - 1);
-    std::uint8_t w = 0, wprev = 0;
-    auto x_at = [&](int t, int kk) -> std::uint8_t {
-      return ops ? ops->activations[g][static_cast<std::size_t>(t) * l.K + kk] : static_cast<std::uint8_t>(rng());
-    };
-    if (ops) {
-      w = ops->weights[g][static_cast<std::size_t>(n) * l.K + k];
-      if (k >= rows) wprev = ops->weights[g][static_cast<std::size_t>(n) * l.K + k - rows];
-    } else {
-      w = static_cast<std::uint8_t>(rng());
-      wprev = static_cast<std::uint8_t>(rng());
-    }
-    a.clear();
-    b.clear();
-    // The operation this PE did just before the window, when there is one.
-    bool warm_op = true;
-    if (first > 0) {
-      a.push_back(w);
-      b.push_back(x_at(first - 1, k));
-    } else if (k >= rows) {
-      a.push_back(wprev);
-      b.push_back(x_at(T - 1, k - rows));
-    } else {
-      warm_op = false;  // the PE's first operation of the layer: from the reset state
-    }
-    for (int t = first; t <= last; ++t) {
-      a.push_back(w);
-      b.push_back(x_at(t, k));
-    }
-    with.reset();
-    with.feed(a.data(), b.data(), a.size());
-    double e = with.energy_fj();
-    if (warm_op) {
-      warm.reset();
-      warm.feed(a.data(), b.data(), 1);
-      e -= warm.energy_fj();
-    }
-    energy.push_back(e);
-    count.push_back(static_cast<double>(last - first + 1));
-  }
+std::string operand_content_key(const LayerOperands& ops) {
+  ContentHash h;
+  for (const auto* part : {&ops.weights, &ops.activations})
+    for (const auto& v : *part) h.add(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+  return h.hex();
+}
+
+namespace {
+
+// Ratio estimator sum(e) / sum(n) with its 95 % confidence half-width.
+MultiplyEnergy ratio_estimate(const std::vector<double>& e, const std::vector<double>& n) {
   MultiplyEnergy r;
-  const double m = static_cast<double>(energy.size());
   double se = 0, sn = 0;
-  for (std::size_t i = 0; i < energy.size(); ++i) {
-    se += energy[i];
-    sn += count[i];
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    se += e[i];
+    sn += n[i];
   }
   if (sn <= 0) return r;
   r.mean_fj = se / sn;
-  if (energy.size() > 1) {
+  const double m = static_cast<double>(e.size());
+  if (e.size() > 1) {
     double var = 0;
-    for (std::size_t i = 0; i < energy.size(); ++i) var += std::pow(energy[i] - r.mean_fj * count[i], 2);
-    const double mean_n = sn / m;
-    r.ci95_fj = 1.96 * std::sqrt(var / (m * (m - 1))) / mean_n;
+    for (std::size_t i = 0; i < e.size(); ++i) var += std::pow(e[i] - r.mean_fj * n[i], 2);
+    r.ci95_fj = 1.96 * std::sqrt(var / (m * (m - 1))) / (sn / m);
   }
   r.sampled_ops = static_cast<std::int64_t>(sn);
   return r;
 }
 
-MultiplyEnergy MultiplyEnergyCache::get(const mapping::LayerWork& l, const std::string& multiplier, int rows,
-                                        const LayerOperands* ops, const SimOptions& o,
-                                        const std::shared_ptr<const rtl::TechModel>& tech) {
+int flips(std::uint64_t a, std::uint64_t b, int bits) {
+  const std::uint64_t mask = bits >= 64 ? ~0ULL : ((1ULL << bits) - 1);
+  return static_cast<int>(std::bitset<64>((a ^ b) & mask).count());
+}
+
+}  // namespace
+
+PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::string& multiplier, int rows,
+                                    int adder_bits, const LayerOperands* ops, const SimOptions& o,
+                                    const std::shared_ptr<const rtl::TechModel>& tech) {
+  auto& lib = rtl::MultiplierLibrary::instance();
+  const auto netlist = lib.netlist(multiplier);
+  const auto table = lib.table(multiplier);
+  rtl::ToggleSimulator mul(netlist, tech), mul_warm(netlist, tech);
+  rtl::AdderToggleSimulator add(adder_bits, tech), add_warm(adder_bits, tech);
+  std::mt19937_64 rng(o.seed ^ (std::hash<std::string>{}(l.name) * 31 + std::hash<std::string>{}(multiplier)));
+  const int T = std::max(1, l.T), K = std::max(1, l.K), N = std::max(1, l.N);
+  const int len = std::max(1, std::min(o.segment_length, T));
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  std::vector<std::uint8_t> a, b;
+  std::vector<std::int64_t> psum_in, prod;
+  std::vector<double> e_mul, e_add, count;
+  double act_flips = 0, psum_flips = 0, flip_ops = 0;
+  std::vector<std::uint8_t> w_above;
+  for (int s = 0; s < o.sample_segments; ++s) {
+    const int g = pick(l.groups), k = pick(K), n = pick(N);
+    const int k0 = (k / rows) * rows;  // first row of k's fold
+    const int t0 = pick(T + len - 1) - (len - 1);
+    const int first = std::max(0, t0), last = std::min(T - 1, t0 + len - 1);
+    auto weight = [&](int kk) -> std::uint8_t {
+      return ops ? ops->weights[g][static_cast<std::size_t>(n) * l.K + kk] : static_cast<std::uint8_t>(rng());
+    };
+    auto x_at = [&](int t, int kk) -> std::uint8_t {
+      return ops ? ops->activations[g][static_cast<std::size_t>(t) * l.K + kk] : static_cast<std::uint8_t>(rng());
+    };
+    // One operation of PE row kk (fold base kb) at pixel t: multiplier operands and adder inputs.
+    auto push = [&](int t, int kk, int kb, std::uint8_t w) {
+      std::int64_t above = 0;
+      for (int j = kb; j < kk; ++j) above += table->value(ops ? weight(j) : w_above[static_cast<std::size_t>(j - kb)], x_at(t, j));
+      const std::uint8_t x = x_at(t, kk);
+      a.push_back(w);
+      b.push_back(x);
+      psum_in.push_back(above);
+      prod.push_back(table->value(w, x));
+    };
+    if (!ops) {  // random weights of the rows above, fixed over the window like real ones
+      w_above.resize(static_cast<std::size_t>(rows));
+      for (auto& v : w_above) v = static_cast<std::uint8_t>(rng());
+    }
+    a.clear();
+    b.clear();
+    psum_in.clear();
+    prod.clear();
+    const std::uint8_t w = weight(k);
+    bool warm_op = true;  // the operation this PE did just before the window, when there is one
+    if (first > 0) {
+      push(first - 1, k, k0, w);
+    } else if (k >= rows) {
+      push(T - 1, k - rows, k0 - rows, ops ? weight(k - rows) : static_cast<std::uint8_t>(rng()));
+    } else {
+      warm_op = false;  // the PE's first operation of the layer: from the reset state
+    }
+    for (int t = first; t <= last; ++t) push(t, k, k0, w);
+    mul.reset();
+    mul.feed(a.data(), b.data(), a.size());
+    add.reset();
+    add.feed(psum_in.data(), prod.data(), psum_in.size());
+    double em = mul.energy_fj(), ea = add.energy_fj();
+    if (warm_op) {
+      mul_warm.reset();
+      mul_warm.feed(a.data(), b.data(), 1);
+      em -= mul_warm.energy_fj();
+      add_warm.reset();
+      add_warm.feed(psum_in.data(), prod.data(), 1);
+      ea -= add_warm.energy_fj();
+    }
+    const std::size_t from = warm_op ? 1 : 0;
+    for (std::size_t i = from; i < a.size(); ++i) {
+      const std::uint64_t prev_x = i > 0 ? b[i - 1] : 0;
+      const auto out = static_cast<std::uint64_t>(psum_in[i] + prod[i]);
+      const auto prev_out = i > 0 ? static_cast<std::uint64_t>(psum_in[i - 1] + prod[i - 1]) : 0;
+      act_flips += flips(b[i], prev_x, 8);
+      psum_flips += flips(out, prev_out, adder_bits);
+      flip_ops += 1;
+    }
+    e_mul.push_back(em);
+    e_add.push_back(ea);
+    count.push_back(static_cast<double>(last - first + 1));
+  }
+  PeDatapathEnergy r;
+  r.multiply = ratio_estimate(e_mul, count);
+  r.add = ratio_estimate(e_add, count);
+  if (flip_ops > 0) {
+    r.activation_flips = act_flips / flip_ops;
+    r.psum_flips = psum_flips / flip_ops;
+  }
+  return r;
+}
+
+PeDatapathEnergy MultiplyEnergyCache::get(const mapping::LayerWork& l, const std::string& multiplier, int rows,
+                                          int adder_bits, const LayerOperands* ops, const SimOptions& o,
+                                          const std::shared_ptr<const rtl::TechModel>& tech) {
   // The operands are part of the key: the same layer and multiplier see other
   // streams when the layers before it use other multipliers (a search), and
   // a result must not depend on which mapping was simulated first.
-  ContentHash h;
-  if (ops)
-    for (const auto* part : {&ops->weights, &ops->activations})
-      for (const auto& v : *part) h.add(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
-  const auto key = std::make_pair(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) +
-                                      (ops ? ":" + h.hex() : ":random"),
-                                  multiplier);
+  const std::string content = !ops ? "random" : !ops->content_key.empty() ? ops->content_key : operand_content_key(*ops);
+  const auto key = std::make_tuple(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) + ":" +
+                                       std::to_string(adder_bits) + ":" + content,
+                                   multiplier, o.sample_segments);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
   }
-  const MultiplyEnergy e = sample_multiply_energy(l, multiplier, rows, ops, o, tech);
+  const PeDatapathEnergy e = sample_pe_datapath(l, multiplier, rows, adder_bits, ops, o, tech);
   std::lock_guard<std::mutex> lock(mutex_);
   cache_[key] = e;
   return e;

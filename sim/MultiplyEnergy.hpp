@@ -1,5 +1,9 @@
 #pragma once
-// Multiplier energy from toggle counting on the operand streams the PEs see.
+// Data-dependent PE datapath energy from toggle counting on the operand
+// streams the PEs see: the multiplier's gate netlist (rtl::ToggleSimulator),
+// the accumulator's ripple-carry adder (rtl::AdderToggleSimulator) on the
+// partial sum arriving from the rows above plus the PE's product, and the bit
+// flips of the activation and partial-sum registers.
 // At the fold level a layer's stream is sampled: `segments` random PEs
 // (a reduction index k and an output n) each followed over a window of up to
 // `length` consecutive output pixels (its weight fixed on port A, the
@@ -8,14 +12,17 @@
 // to be covered (image borders included). Each window is preceded by the
 // operation its PE really did before it (the previous pixel, or the last pixel
 // of the previous row fold) so it toggles against a realistic state. The
-// estimate is the ratio sum(energy) / sum(operations) over the windows, with
-// its 95 % confidence interval from the ratio estimator's variance.
-// Results are cached per (layer, multiplier, array rows), so a search
-// re-simulating many mappings pays the toggle simulation once.
+// estimates are ratios sum(energy) / sum(operations) over the windows, with
+// their 95 % confidence intervals from the ratio estimator's variance.
+// Without operands (null) the codes are uniformly random: the
+// random-operand reference the reports print beside the real-data figures.
+// Results are cached per (layer, multiplier, array rows, operands kind), so a
+// search re-simulating many mappings pays the toggle simulation once.
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 
 #include "mapping/LayerWork.hpp"
 #include "sim/SimTypes.hpp"
@@ -26,24 +33,25 @@ class TechModel;
 
 namespace alwann::sim {
 
-// The gate-energy technology model: the accelerator's technology file if it
-// has a `gates` section, else rtl::TechModel::default_path().
+// The accelerator's technology file's gate figures (validated when the
+// accelerator was loaded; no fallback to another file).
 std::shared_ptr<const rtl::TechModel> gate_technology(const std::string& technology_path);
 
 class MultiplyEnergyCache {
  public:
-  MultiplyEnergy get(const mapping::LayerWork& layer, const std::string& multiplier, int rows,
-                     const LayerOperands* operands, const SimOptions& options,
-                     const std::shared_ptr<const rtl::TechModel>& tech);
+  PeDatapathEnergy get(const mapping::LayerWork& layer, const std::string& multiplier, int rows, int adder_bits,
+                       const LayerOperands* operands, const SimOptions& options,
+                       const std::shared_ptr<const rtl::TechModel>& tech);
 
  private:
   std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, MultiplyEnergy> cache_;
+  std::map<std::tuple<std::string, std::string, int>, PeDatapathEnergy> cache_;
 };
 
-// `rows`: the array's R (a window at pixel 0 follows the PE's previous row fold, k - R).
-MultiplyEnergy sample_multiply_energy(const mapping::LayerWork& layer, const std::string& multiplier, int rows,
-                                      const LayerOperands* operands, const SimOptions& options,
-                                      const std::shared_ptr<const rtl::TechModel>& tech);
+// `rows`: the array's R (a window at pixel 0 follows the PE's previous row
+// fold, k - R; the partial sum entering row k sums the rows k0..k-1 of its fold).
+PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& layer, const std::string& multiplier, int rows,
+                                    int adder_bits, const LayerOperands* operands, const SimOptions& options,
+                                    const std::shared_ptr<const rtl::TechModel>& tech);
 
 }  // namespace alwann::sim

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <bitset>
+
 #include "mapping/ArrayTiming.hpp"
+#include "rtl/AdderNetlist.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 #include "rtl/ToggleEnergy.hpp"
 
@@ -14,16 +17,23 @@ constexpr std::size_t kToggleBatch = 256;  // operations buffered per PE before 
 
 PeArray::PeArray(sc_core::sc_module_name name, int rows, int cols, const std::string& multiplier,
                  mapping::WeightBuffering buffering, const SimClock& clock, MemoryChannel& gb,
-                 std::shared_ptr<const rtl::TechModel> tech)
-    : sc_module(name), R_(rows), C_(cols), buffering_(buffering), clock_(clock), gb_(gb) {
+                 std::shared_ptr<const rtl::TechModel> tech, int adder_bits)
+    : sc_module(name), R_(rows), C_(cols), buffering_(buffering), clock_(clock), gb_(gb), adder_bits_(adder_bits) {
   auto& lib = rtl::MultiplierLibrary::instance();
   signed_ = lib.info(multiplier).is_signed;
   auto netlist = lib.netlist(multiplier);
   const std::size_t pes = static_cast<std::size_t>(R_) * C_;
+  // The multiplier is combinational: one Verilated evaluator serves every PE
+  // of the array (a model per PE exhausted the process's resources at 128x128).
+  model_ = lib.model(multiplier);
   for (std::size_t i = 0; i < pes; ++i) {
-    models_.push_back(lib.model(multiplier));
     toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, tech));
+    adders_.push_back(std::make_unique<rtl::AdderToggleSimulator>(adder_bits, tech));
   }
+  pending_sum_.assign(pes, {});
+  pending_prod_.assign(pes, {});
+  act_reg_.assign(pes, 0);
+  psum_reg_.assign(pes, 0);
   pending_a_.assign(pes, {});
   pending_b_.assign(pes, {});
   w_active_.assign(pes, 0);
@@ -49,13 +59,24 @@ double PeArray::toggle_energy_fj() const {
   return e;
 }
 
+double PeArray::adder_energy_fj() const {
+  double e = 0;
+  for (const auto& t : adders_) e += t->energy_fj();
+  return e;
+}
+
+void PeArray::flush_pe(std::size_t i) {
+  if (pending_a_[i].empty()) return;
+  toggles_[i]->feed(pending_a_[i].data(), pending_b_[i].data(), pending_a_[i].size());
+  adders_[i]->feed(pending_sum_[i].data(), pending_prod_[i].data(), pending_sum_[i].size());
+  pending_a_[i].clear();
+  pending_b_[i].clear();
+  pending_sum_[i].clear();
+  pending_prod_[i].clear();
+}
+
 void PeArray::flush_toggles() {
-  for (std::size_t i = 0; i < toggles_.size(); ++i) {
-    if (pending_a_[i].empty()) continue;
-    toggles_[i]->feed(pending_a_[i].data(), pending_b_[i].data(), pending_a_[i].size());
-    pending_a_[i].clear();
-    pending_b_[i].clear();
-  }
+  for (std::size_t i = 0; i < toggles_.size(); ++i) flush_pe(i);
 }
 
 void PeArray::begin_load(std::int64_t fold, std::int64_t t) {
@@ -140,20 +161,26 @@ std::int64_t PeArray::array_step(std::int64_t t) {
       if (c >= n_) continue;
       std::int32_t sum = r == 0 ? 0 : psum_[i - C_];
       if (r < k_) {
-        const std::uint16_t p = models_[i]->multiply(w_active_[i], x);
-        sum += signed_ ? static_cast<std::int32_t>(static_cast<std::int16_t>(p)) : static_cast<std::int32_t>(p);
+        const std::uint16_t p = model_->multiply(w_active_[i], x);
+        const std::int32_t prod = signed_ ? static_cast<std::int32_t>(static_cast<std::int16_t>(p)) : static_cast<std::int32_t>(p);
+        pending_sum_[i].push_back(sum);
+        pending_prod_[i].push_back(prod);
+        sum += prod;
         ++macs_;
+        // Register data flips of this MAC: the activation and partial-sum registers it latches.
+        const std::uint64_t mask = adder_bits_ >= 64 ? ~0ULL : ((1ULL << adder_bits_) - 1);
+        register_flips_ += static_cast<std::int64_t>(std::bitset<8>(static_cast<unsigned>(act_reg_[i] ^ x)).count()) +
+                           static_cast<std::int64_t>(std::bitset<64>((static_cast<std::uint64_t>(static_cast<std::int64_t>(psum_reg_[i])) ^
+                                                                      static_cast<std::uint64_t>(static_cast<std::int64_t>(sum))) & mask).count());
+        act_reg_[i] = x;
+        psum_reg_[i] = sum;
         pending_a_[i].push_back(w_active_[i]);
         pending_b_[i].push_back(x);
         if (job_.streams) {
           (*job_.streams)[i].a.push_back(w_active_[i]);
           (*job_.streams)[i].b.push_back(x);
         }
-        if (pending_a_[i].size() >= kToggleBatch) {
-          toggles_[i]->feed(pending_a_[i].data(), pending_b_[i].data(), pending_a_[i].size());
-          pending_a_[i].clear();
-          pending_b_[i].clear();
-        }
+        if (pending_a_[i].size() >= kToggleBatch) flush_pe(i);
       }
       psum_[i] = sum;
       if (r == R_ - 1 && out) (*out)[static_cast<std::size_t>(tau) * l.N + n0_ + c] += sum;
@@ -219,10 +246,12 @@ void PeExecutor::run(const mapping::LayerWork& l, int unit, LayerResult& r) {
   std::vector<std::vector<std::int32_t>> outputs(static_cast<std::size_t>(l.groups),
                                                  std::vector<std::int32_t>(static_cast<std::size_t>(l.T) * l.N, 0));
   job.outputs = &outputs;
-  const double before = array.toggle_energy_fj();
-  const std::int64_t macs_before = array.macs();
+  const double before = array.toggle_energy_fj(), add_before = array.adder_energy_fj();
+  const std::int64_t macs_before = array.macs(), flips_before = array.register_flips();
   array.run(job);
   r.measured_multiply_fj += array.toggle_energy_fj() - before;
+  r.measured_add_fj += array.adder_energy_fj() - add_before;
+  r.measured_register_flips += array.register_flips() - flips_before;
   r.measured_ops += array.macs() - macs_before;
   if (keep_outputs_) result_.outputs[l.id] = std::move(outputs);
 }

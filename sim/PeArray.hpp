@@ -25,6 +25,7 @@
 
 namespace alwann::rtl {
 class ToggleSimulator;
+class AdderToggleSimulator;
 class TechModel;
 }  // namespace alwann::rtl
 
@@ -35,7 +36,7 @@ class PeArray : public sc_core::sc_module {
   SC_HAS_PROCESS(PeArray);
   PeArray(sc_core::sc_module_name name, int rows, int cols, const std::string& multiplier,
           mapping::WeightBuffering buffering, const SimClock& clock, MemoryChannel& gb,
-          std::shared_ptr<const rtl::TechModel> tech);
+          std::shared_ptr<const rtl::TechModel> tech, int adder_bits);
   ~PeArray() override;
 
   struct Job {
@@ -47,7 +48,9 @@ class PeArray : public sc_core::sc_module {
   };
   // Called from another SC_THREAD: runs the layer, returns when it has drained.
   void run(const Job& job);
-  double toggle_energy_fj() const;  // all PEs, whole run
+  double toggle_energy_fj() const;  // all PEs' multipliers, whole run
+  double adder_energy_fj() const;   // all PEs' adders, whole run
+  std::int64_t register_flips() const { return register_flips_; }  // activation + partial-sum register bit flips
   std::int64_t macs() const { return macs_; }
   int pes() const { return R_ * C_; }
 
@@ -58,15 +61,22 @@ class PeArray : public sc_core::sc_module {
   void start_stream(std::int64_t t);
   std::int64_t array_step(std::int64_t t);
   void flush_toggles();
+  void flush_pe(std::size_t pe);
 
   const int R_, C_;
   const mapping::WeightBuffering buffering_;
   const SimClock& clock_;
   MemoryChannel& gb_;
   bool signed_;
-  std::vector<rtl::MultiplierModelPtr> models_;
+  rtl::MultiplierModelPtr model_;
   std::vector<std::unique_ptr<rtl::ToggleSimulator>> toggles_;
   std::vector<std::vector<std::uint8_t>> pending_a_, pending_b_;
+  std::vector<std::unique_ptr<rtl::AdderToggleSimulator>> adders_;
+  std::vector<std::vector<std::int64_t>> pending_sum_, pending_prod_;
+  std::vector<std::uint8_t> act_reg_;   // each PE's activation register as last latched by a MAC
+  std::vector<std::int32_t> psum_reg_;  // each PE's partial-sum register as last latched by a MAC
+  std::int64_t register_flips_ = 0;
+  int adder_bits_;
   std::vector<std::uint8_t> w_active_, w_shadow_, act_val_;
   std::vector<std::int64_t> act_tau_;
   std::vector<std::int32_t> psum_;

@@ -26,16 +26,23 @@ std::string layer_table(const SimResult& r) {
 
 std::string totals_text(const SimResult& r) {
   std::string s;
-  s += fmt::format("accelerator {}  mapping {}  detail {}  images {}\n", r.accelerator, r.mapping, r.detail, r.images);
+  s += fmt::format("accelerator {}  mapping {}  detail {}  simulated images {} (--stream)  operands {}\n", r.accelerator,
+                   r.mapping, r.detail, r.images, r.operands);
   s += fmt::format("latency        {} cycles = {:.3f} us\n", r.latency_cycles, r.latency_s * 1e6);
   s += fmt::format("throughput     {:.1f} images/s\n", r.throughput_ips);
   s += fmt::format("energy         {:.1f} nJ per inference\n", r.energy.total() * 1e-3);
+  s += fmt::format("  {:<13} {:>12} {:>8} {:>14}\n", "component", "pJ", "share", "random data pJ");
+  const auto random = r.energy_random.components();
+  std::size_t i = 0;
   for (const auto& [name, v] : r.energy.components())
-    s += fmt::format("  {:<13} {:>12.1f} pJ  {:>5.1f} %\n", name, v, r.energy.total() > 0 ? 100 * v / r.energy.total() : 0);
+    s += fmt::format("  {:<13} {:>12.1f} {:>6.1f} % {:>14.1f}\n", name, v, r.energy.total() > 0 ? 100 * v / r.energy.total() : 0,
+                     random[i++].second);
+  s += fmt::format("  {:<13} {:>12.1f} {:>8} {:>14.1f}\n", "total", r.energy.total(), "", r.energy_random.total());
   s += fmt::format("multiplication {:.1f} pJ per inference\n", r.multiply_energy_pj);
   s += r.library_power_metric_mw ? fmt::format("library power  {:.4f} mW (MAC-weighted mean, reference metric)\n", *r.library_power_metric_mw)
                                  : std::string("library power  n/a (a multiplier has no library power figure)\n");
-  s += r.accuracy ? fmt::format("accuracy       {:.2f} %\n", *r.accuracy) : std::string("accuracy       n/a (no --images)\n");
+  s += r.accuracy ? fmt::format("accuracy       {:.2f} % on {} test images\n", *r.accuracy, r.accuracy_images)
+                  : std::string("accuracy       n/a (no --images, or random operands)\n");
   return s;
 }
 
@@ -54,6 +61,11 @@ nlohmann::json to_json(const SimResult& r) {
   json b = json::object();
   for (const auto& [name, v] : r.energy.components()) b[name] = v;
   j["energy_breakdown_pj"] = b;
+  json br = json::object();
+  for (const auto& [name, v] : r.energy_random.components()) br[name] = v;
+  j["energy_random_operands_pj"] = r.energy_random.total();
+  j["energy_breakdown_random_operands_pj"] = br;
+  j["operands"] = r.operands;
   j["multiply_energy_pj"] = r.multiply_energy_pj;
   j["library_power_metric_mw"] = r.library_power_metric_mw ? json(*r.library_power_metric_mw) : json(nullptr);
   j["accuracy"] = r.accuracy ? json(*r.accuracy) : json(nullptr);
@@ -80,7 +92,10 @@ nlohmann::json to_json(const SimResult& r) {
                       {"multiply_fj_per_op", l.multiply.mean_fj},
                       {"multiply_fj_ci95", l.multiply.ci95_fj},
                       {"multiply_sampled_ops", l.multiply.sampled_ops},
-                      {"multiply_exact_count", l.multiply.exact_count}});
+                      {"multiply_exact_count", l.multiply.exact_count},
+                      {"add_fj_per_op", l.add.mean_fj},
+                      {"add_fj_ci95", l.add.ci95_fj},
+                      {"energy_random_operands_pj", l.energy_random.total()}});
   }
   j["layers"] = layers;
   json stats = json::object();

@@ -23,7 +23,10 @@ const char* detail_name(Detail d);
 // (port A), activations T x K row-major (im2col, port B).
 struct LayerOperands {
   std::vector<std::vector<std::uint8_t>> weights, activations;
+  std::string content_key;  // hash of the codes (operand_content_key), "" = not computed yet
 };
+// A hash of the codes, so caches keyed by operands need not rehash them per run.
+std::string operand_content_key(const LayerOperands& ops);
 using LayerOperandsPtr = std::shared_ptr<const LayerOperands>;
 
 struct SimOptions {
@@ -54,6 +57,14 @@ struct MultiplyEnergy {
   bool exact_count = false;      // pe level: counted on the full stream
 };
 
+// The data-dependent PE datapath figures of one layer (sim/MultiplyEnergy):
+// multiplier and accumulator-adder toggle energy per operation, and the mean
+// bit flips per MAC of the activation and partial-sum registers.
+struct PeDatapathEnergy {
+  MultiplyEnergy multiply, add;
+  double activation_flips = 0, psum_flips = 0;
+};
+
 struct LayerResult {
   int id = 0;
   std::string name, op, unit, multiplier;  // unit "vector" for the vector unit, "" for no work
@@ -64,9 +75,14 @@ struct LayerResult {
   std::int64_t gb_read_bytes = 0, gb_write_bytes = 0, dram_bytes = 0;
   double utilization = 0;  // macs / (array cycles * R * C)
   MultiplyEnergy multiply;
+  MultiplyEnergy add;              // accumulator adder, fJ per addition (sampled at both levels)
+  double register_flips_per_mac = 0;  // activation + partial-sum register bit flips per MAC (sampled)
   double measured_multiply_fj = 0;  // pe level: toggle energy of every operation, all images
+  double measured_add_fj = 0;       // pe level: adder toggle energy of every MAC, all images
+  std::int64_t measured_register_flips = 0;  // pe level: activation + partial-sum register flips, all images
   std::int64_t measured_ops = 0;
-  EnergyBreakdown energy;  // pJ per image
+  EnergyBreakdown energy;         // pJ per image
+  EnergyBreakdown energy_random;  // the same with uniformly random operand codes (reference column)
 };
 
 struct PeStream {  // one PE's operand stream (record_pe_streams)
@@ -81,9 +97,12 @@ struct SimResult {
   double throughput_ips = 0;        // images per second in steady state
   std::int64_t latency_cycles = 0;
   EnergyBreakdown energy;           // per image
+  EnergyBreakdown energy_random;    // per image, multiplier/adder/register data on uniformly random codes
   double multiply_energy_pj = 0;    // == energy.multiply
   std::optional<double> library_power_metric_mw;  // MAC-weighted mean library power (reference §1)
   std::optional<double> accuracy;
+  int accuracy_images = 0;          // test images behind `accuracy`
+  std::string operands = "random";  // "data": the first test image's codes; "random": seeded random codes
   std::vector<LayerResult> layers;
   StatGroup stats{"sim"};
   // pe level, when requested:

@@ -10,6 +10,7 @@
 #include "sim/AcceleratorModel.hpp"
 #include "sim/EnergyModel.hpp"
 #include "sim/FoldExecutor.hpp"
+#include "sim/MultiplyEnergy.hpp"
 #include "sim/PeArray.hpp"
 
 namespace alwann::sim {
@@ -25,6 +26,9 @@ const char* detail_name(Detail d) { return d == Detail::Fold ? "fold" : "pe"; }
 SimulationSetup SimulationSetup::make(mapping::AcceleratorConfig acc, mapping::NetworkWork work,
                                       const mapping::MappingConfig& m) {
   SimulationSetup s;
+  if (acc.vector_unit.fuse_elementwise) mapping::fuse_elementwise(work);
+  // Resolved: weights stay on chip only when they fit.
+  acc.dram.weights_resident = acc.dram.weights_resident && mapping::weights_fit_on_chip(work, acc.global_buffer.size_bytes);
   s.mapping = mapping::resolve_mapping(m, acc, work);
   auto& lib = rtl::MultiplierLibrary::instance();
   for (const auto& name : s.mapping.unit_multipliers)
@@ -40,19 +44,21 @@ SimulationSetup SimulationSetup::make(mapping::AcceleratorConfig acc, mapping::N
   return s;
 }
 
-std::vector<LayerOperandsPtr> random_operands(const mapping::NetworkWork& work, std::uint64_t seed) {
+std::vector<LayerOperandsPtr> random_operands(const mapping::NetworkWork& work, std::uint64_t seed, double zero_fraction) {
   std::vector<LayerOperandsPtr> ops(work.size());
   std::mt19937_64 rng(seed);
+  std::bernoulli_distribution zero(zero_fraction);
   for (const auto& l : work) {
     if (!l.on_array()) continue;
     auto o = std::make_shared<LayerOperands>();
     for (int g = 0; g < l.groups; ++g) {
       std::vector<std::uint8_t> w(static_cast<std::size_t>(l.N) * l.K), x(static_cast<std::size_t>(l.T) * l.K);
       for (auto& v : w) v = static_cast<std::uint8_t>(rng());
-      for (auto& v : x) v = static_cast<std::uint8_t>(rng());
+      for (auto& v : x) v = zero(rng) ? std::uint8_t{0} : static_cast<std::uint8_t>(rng());
       o->weights.push_back(std::move(w));
       o->activations.push_back(std::move(x));
     }
+    o->content_key = operand_content_key(*o);
     ops[l.id] = o;
   }
   return ops;
@@ -84,8 +90,23 @@ struct FreshContext {
 
 }  // namespace
 
+void check_limits(const mapping::AcceleratorConfig& acc, const SimOptions& o) {
+  if (o.images < 1 || o.images > kMaxStreamImages)
+    throw Error("--stream " + std::to_string(o.images) + ": images simulated back to back must be 1.." +
+                std::to_string(kMaxStreamImages) + " (per-image state grows with the stream)");
+  if (o.sample_segments < 1 || o.sample_segments > kMaxSampleSegments)
+    throw Error("--samples " + std::to_string(o.sample_segments) + ": operand-stream segments per layer must be 1.." +
+                std::to_string(kMaxSampleSegments));
+  if (o.detail == Detail::Pe)
+    for (const auto& u : acc.units)
+      if (u.pes() > kMaxPeLevelPes)
+        throw file_error(acc.path, "--detail pe: unit " + u.name + " has " + std::to_string(u.rows) + "x" +
+                                       std::to_string(u.cols) + " PEs; the PE level simulates at most " +
+                                       std::to_string(kMaxPeLevelPes) + " PEs per array (256x256); use --detail fold");
+}
+
 SimResult simulate(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyCache* cache) {
-  if (o.images < 1) throw Error("--images must be at least 1");
+  check_limits(s.accelerator, o);
   const auto& acc = s.accelerator;
   SimResult result;
   result.accelerator = acc.name;
@@ -114,7 +135,7 @@ SimResult simulate(const SimulationSetup& s, const SimOptions& o, MultiplyEnergy
         if (!used) continue;
         arrays.push_back(std::make_unique<PeArray>(("array_" + acc.units[u].name).c_str(), acc.units[u].rows,
                                                    acc.units[u].cols, s.mapping.unit_multipliers[u],
-                                                   acc.weight_buffering, clock, gb, tech));
+                                                   acc.weight_buffering, clock, gb, tech, acc.tech.accumulator_bits));
         raw[u] = arrays.back().get();
       }
       executor = std::make_unique<PeExecutor>(raw, pe_operands, result, o.record_pe_streams, o.keep_outputs);
