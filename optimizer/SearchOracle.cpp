@@ -52,23 +52,30 @@ void SearchOracle::set_rejection(double exact_accuracy, double max_loss_pp) {
   max_wrong_ = static_cast<std::size_t>(std::floor(n * (1.0 - (exact_accuracy - max_loss_pp) / 100.0) + 1e-9));
 }
 
+std::vector<int> multiplier_sequence(const Candidate& c) {
+  std::vector<int> s;
+  for (int u : c.layer_unit) s.push_back(c.unit_multiplier[static_cast<std::size_t>(u)]);
+  return s;
+}
+
+std::vector<std::size_t> prefix_order(const std::vector<Candidate>& batch) {
+  std::vector<std::vector<int>> seq;
+  for (const auto& c : batch) seq.push_back(multiplier_sequence(c));
+  std::vector<std::size_t> order(batch.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return seq[a] < seq[b]; });
+  return order;
+}
+
 std::vector<CandidateResult> SearchOracle::evaluate(const std::vector<Candidate>& batch) {
   // In order of the layers' multiplier sequences, so that candidates sharing
   // a prefix run one after another (the activation cache keeps it); results
   // do not depend on the order.
-  auto sequence = [&](const Candidate& c) {
-    std::vector<int> s;
-    for (int u : c.layer_unit) s.push_back(c.unit_multiplier[static_cast<std::size_t>(u)]);
-    return s;
-  };
-  std::vector<std::size_t> order(batch.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sequence(batch[a]) < sequence(batch[b]); });
+  const std::vector<std::size_t> order = prefix_order(batch);
   // Each candidate keeps the frontiers at the prefix lengths it shares with
   // a later one: in sorted order those are the only restarts the batch needs.
   std::vector<std::vector<int>> seq;
-  for (std::size_t i : order) seq.push_back(sequence(batch[i]));
+  for (std::size_t i : order) seq.push_back(multiplier_sequence(batch[i]));
   std::vector<CandidateResult> out(batch.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
     std::vector<int> keep;

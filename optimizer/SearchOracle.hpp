@@ -23,6 +23,12 @@ class CandidateEvaluator {
   virtual std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) = 0;
 };
 
+// The multiplier index of each approximable layer, in layer order: candidates
+// sharing a prefix of it share the activation cache's frontiers.
+std::vector<int> multiplier_sequence(const Candidate& c);
+// `batch`'s indices ordered by multiplier_sequence (stable).
+std::vector<std::size_t> prefix_order(const std::vector<Candidate>& batch);
+
 class SearchOracle : public CandidateEvaluator {
  public:
   SearchOracle(sim::ModelSimulation& model, mapping::AcceleratorConfig acc, const SearchSpace& space, nn::Tune tune,
