@@ -1,5 +1,7 @@
 #include "cli/OptimizeMpi.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +31,15 @@ bool started_by_mpirun() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
     if (std::getenv(v)) return true;
   return false;
+}
+
+// The cores this rank may run on: mpirun binds ranks (to a core with up to
+// 2 ranks, to a socket beyond) unless told --bind-to none.
+int cores_of_this_rank() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return OptimizeArgs::default_thread_count();
+  return std::max(1, CPU_COUNT(&set));
 }
 
 int ranks_on_this_node() {
@@ -74,7 +85,8 @@ int run_optimize_command(OptimizeArgs a) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (size == 1) return run_optimize(std::move(a));
-  if (!a.threads_set) a.threads = std::max(1, OptimizeArgs::default_thread_count() / ranks_on_this_node());
+  if (!a.threads_set)
+    a.threads = std::max(1, std::min(OptimizeArgs::default_thread_count() / ranks_on_this_node(), cores_of_this_rank()));
   if (rank != 0) return run_worker(std::move(a));
   optimizer::MpiEvaluator evaluator(MPI_COMM_WORLD);  // its destructor stops the workers, also on errors
   g_evaluator = &evaluator;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -73,11 +74,24 @@ void send_error(MPI_Comm comm, const std::string& what, bool user) {
   send(comm, 0, kTagError, {{"what", rank_name(comm) + ": " + what}, {"user", user}});
 }
 
+// A blocking probe that sleeps instead of spinning: MPI's blocking calls
+// busy-poll a core, which a rank waiting for minutes-long evaluations would
+// take from the evaluating threads beside it. Latency: at most 1 ms, against
+// evaluations of tens of milliseconds and more.
+void wait_probe(MPI_Comm comm, int source, MPI_Status* st) {
+  for (int sleep_us = 20;; sleep_us = std::min(2 * sleep_us, 1000)) {
+    int flag = 0;
+    MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, st);
+    if (flag) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
+  }
+}
+
 // Discards work until rank 0 says stop.
 void wait_for_stop(MPI_Comm comm) {
   for (;;) {
     MPI_Status st;
-    MPI_Probe(0, MPI_ANY_TAG, comm, &st);
+    wait_probe(comm, 0, &st);
     receive_bytes(comm, st);
     if (st.MPI_TAG == kTagStop) return;
   }
@@ -89,6 +103,7 @@ struct MpiEvaluator::Round {
   std::vector<std::vector<std::size_t>> chunks;   // batch indices, in prefix order
   std::vector<std::deque<std::size_t>> segments;  // per evaluator: workers_ order, then rank 0
   std::vector<int> segment_of;                    // workers_ index -> segment (-1: none)
+  std::vector<std::vector<int>> keep;             // per batch index: frontiers worth keeping
   std::vector<CandidateResult> out;
   std::optional<std::string> error;
   bool error_user = true;
@@ -119,7 +134,6 @@ MpiEvaluator::MpiEvaluator(MPI_Comm comm) : comm_(comm) {
 
 void MpiEvaluator::set_local(SearchOracle* local) {
   local_ = local;
-  if (local_) local_->set_keep_all(true);  // chunks of one segment reuse each other's frontiers
 }
 
 MpiEvaluator::~MpiEvaluator() { stop_workers(); }
@@ -138,12 +152,13 @@ CacheStats MpiEvaluator::cache_stats() const {
 
 void MpiEvaluator::send_chunk(Round& r, Worker& w, std::size_t chunk) {
   const auto t0 = clock::now();
-  nlohmann::json cands = nlohmann::json::array();
+  nlohmann::json cands = nlohmann::json::array(), keep = nlohmann::json::array();
   for (std::size_t i : r.chunks[chunk]) {
     const Candidate& c = batch_->at(i);
     cands.push_back({c.unit_multiplier, c.layer_unit});
+    keep.push_back(r.keep[i]);
   }
-  send(comm_, w.rank, kTagWork, {{"chunk", chunk}, {"c", cands}});
+  send(comm_, w.rank, kTagWork, {{"chunk", chunk}, {"c", cands}, {"k", keep}});
   w.in_flight.push_back(chunk);
   overhead_.dispatch_seconds += std::chrono::duration<double>(clock::now() - t0).count();
 }
@@ -152,7 +167,7 @@ void MpiEvaluator::receive(Round& r, bool wait) {
   for (;;) {
     MPI_Status st;
     if (wait) {
-      MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &st);
+      wait_probe(comm_, MPI_ANY_SOURCE, &st);
     } else {
       int flag = 0;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &st);
@@ -208,26 +223,45 @@ std::vector<CandidateResult> MpiEvaluator::evaluate(const std::vector<Candidate>
   r.segments.resize(static_cast<std::size_t>(evaluators));
   for (std::size_t c = 0; c < r.chunks.size(); ++c)
     r.segments[c * static_cast<std::size_t>(evaluators) / r.chunks.size()].push_back(c);
+  // A rank keeps the frontiers that later candidates of its segment restart from.
+  r.keep.resize(n);
+  for (const auto& seg : r.segments) {
+    std::vector<std::size_t> idx;
+    std::vector<std::vector<int>> seq;
+    for (std::size_t c : seg)
+      for (std::size_t i : r.chunks[c]) {
+        idx.push_back(i);
+        seq.push_back(multiplier_sequence(batch[i]));
+      }
+    const auto keep = frontiers_to_keep(seq);
+    for (std::size_t k = 0; k < idx.size(); ++k) r.keep[idx[k]] = keep[k];
+  }
   overhead_.candidates += n;
   overhead_.chunks += r.chunks.size();
   overhead_.dispatch_seconds += std::chrono::duration<double>(clock::now() - t0).count();
   for (int depth = 0; depth < 2; ++depth)  // two chunks per worker: one running, one waiting
     for (std::size_t i = 0; i < workers_.size(); ++i)
       if (auto c = r.next(r.segment_of[i])) send_chunk(r, workers_[i], *c);
+  auto in_flight = [&] {
+    return std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return !w.in_flight.empty(); });
+  };
   for (;;) {
-    const bool in_flight = std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return !w.in_flight.empty(); });
     if (local_ && !r.error) {
       receive(r, false);  // answer the workers first, then take a chunk
       if (auto c = r.error ? std::nullopt : r.next(local_segment)) {
         std::vector<Candidate> cands;
-        for (std::size_t i : r.chunks[*c]) cands.push_back(batch[i]);
-        const auto res = local_->evaluate(cands);
+        std::vector<std::vector<int>> keep;
+        for (std::size_t i : r.chunks[*c]) {
+          cands.push_back(batch[i]);
+          keep.push_back(r.keep[i]);
+        }
+        const auto res = local_->evaluate_keeping(cands, keep);
         for (std::size_t k = 0; k < res.size(); ++k) r.out[r.chunks[*c][k]] = res[k];
         overhead_.local_candidates += res.size();
         continue;
       }
     }
-    if (!in_flight) break;
+    if (!in_flight()) break;  // after the non-blocking receive above: it may have taken the last result
     receive(r, true);
   }
   batch_ = nullptr;
@@ -239,13 +273,12 @@ std::vector<CandidateResult> MpiEvaluator::evaluate(const std::vector<Candidate>
 }
 
 void run_mpi_worker(MPI_Comm comm, SearchOracle& oracle) {
-  oracle.set_keep_all(true);
   const char* hook = std::getenv("ALWANN_TEST_FAIL_CANDIDATE");
   const long fail_at = hook ? std::strtol(hook, nullptr, 10) : 0;
   long evaluated = 0;
   for (;;) {
     MPI_Status st;
-    MPI_Probe(0, MPI_ANY_TAG, comm, &st);
+    wait_probe(comm, 0, &st);
     const Bytes b = receive_bytes(comm, st);
     if (st.MPI_TAG == kTagStop) return;
     if (st.MPI_TAG != kTagWork) continue;
@@ -259,7 +292,8 @@ void run_mpi_worker(MPI_Comm comm, SearchOracle& oracle) {
                                   oracle.space().key(cands.back()), fail_at));
       }
       nlohmann::json results = nlohmann::json::array();
-      for (const auto& res : oracle.evaluate(cands)) results.push_back(to_json(res));
+      const auto keep = j.at("k").get<std::vector<std::vector<int>>>();
+      for (const auto& res : oracle.evaluate_keeping(cands, keep)) results.push_back(to_json(res));
       send(comm, 0, kTagResult, {{"chunk", j.at("chunk")}, {"r", results}, {"s", stats_json(oracle.cache_stats())}});
     } catch (const Error& e) {
       fail_mpi_worker(comm, e.what(), true);

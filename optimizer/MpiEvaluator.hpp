@@ -9,7 +9,9 @@
 // segment from the front (its activation cache sees neighbours in prefix
 // order) and, once done, takes chunks from the back of the longest segment
 // left (dynamic load balancing: cache hits, early rejection and layer counts
-// make candidates differ in cost). Each worker holds two chunks, so it never
+// make candidates differ in cost). Each chunk carries the frontiers its
+// candidates should keep for the later ones of their segment (a stolen
+// chunk's are kept in vain, harmless). Each worker holds two chunks, so it never
 // waits for rank 0 between chunks. Rank 0 may evaluate chunks itself between
 // messages (`local`). Results come back in the batch's order; they do not
 // depend on which rank computed them (every cache is keyed by content), so

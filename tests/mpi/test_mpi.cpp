@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kMpirun = std::string(ALWANN_MPIEXEC) + " --allow-run-as-root --oversubscribe --mca btl_vader_single_copy_mechanism none";
+const std::string kMpirun = std::string(ALWANN_MPIEXEC) + " --allow-run-as-root --oversubscribe --mca btl_vader_single_copy_mechanism none --timeout 600";
 
 std::string search_args() {
   return "optimize --model " + source_path("models/resnet8.onnx") + " --accelerator " +
