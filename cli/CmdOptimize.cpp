@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "cli/CommandRegistry.hpp"
-#include "cli/OptimizeRun.hpp"
+#include "cli/OptimizeMpi.hpp"
 
 namespace {
 
@@ -42,11 +42,15 @@ const alwann::cli::CommandRegistration registration{
           ->check(CLI::IsMember({"none", "alwann", "data"}))
           ->capture_default_str();
       sub.add_option("--seed", a->seed, "Seed of the search and of the validation images")->capture_default_str();
-      sub.add_option("--threads", a->threads, "Worker threads")->capture_default_str();
+      auto* threads = sub.add_option("--threads", a->threads, "Worker threads (under mpirun: cores / ranks per node)")
+                          ->capture_default_str();
       sub.add_option("--cache-mb", a->cache_mb, "Activation cache budget in MiB (0: off)")->capture_default_str();
       sub.add_option("--out", a->out, "Output folder")->capture_default_str();
       sub.add_option("--resume", a->resume, "Continue the search whose checkpoint is in this folder");
-      return [a]() { return alwann::cli::run_optimize(*a); };
+      return [a, threads]() {
+        a->threads_set = threads->count() > 0;
+        return alwann::cli::run_optimize_command(*a);  // under mpirun: distributed (docs/distributed.md)
+      };
     }};
 
 }  // namespace

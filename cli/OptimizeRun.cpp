@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "cli/OptimizeMpi.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
@@ -119,7 +120,7 @@ int run_optimize(OptimizeArgs a) {
   if (resuming) {
     if (!fs::is_regular_file(ckpt_path)) throw Error("--resume " + a.resume + ": no " + kCheckpointFile + " in that folder");
     resume = Checkpoint::load(ckpt_path);
-  } else if (fs::exists(a.out) && (!fs::is_directory(a.out) || !fs::is_empty(a.out))) {
+  } else if (!optimize_worker_rank() && fs::exists(a.out) && (!fs::is_directory(a.out) || !fs::is_empty(a.out))) {
     throw Error("--out " + a.out + ": exists and is not an empty folder (use --resume " + a.out +
                 " to continue its search, or another --out)");
   }
@@ -158,12 +159,13 @@ int run_optimize(OptimizeArgs a) {
   const CandidateResult exact = oracle.evaluate_exact();
   const Objectives objectives(oo, exact);
   if (a.max_loss && !a.full_evaluation) oracle.set_rejection(exact.accuracy_validation, *a.max_loss);
+  if (optimize_worker_rank()) return serve_optimize_worker(oracle);  // MPI ranks > 0 (cli/OptimizeMpi.hpp)
   fmt::print(stderr, "optimize: {} multipliers, {} units, {} approximable layers, {} genes; exact 8-bit: {:.2f} % on the search images, {:.4g} {}\n",
              mults.size(), space.units(), space.layer_ids().size(), space.genes(), exact.accuracy_validation,
              objectives.energy(exact), objectives.energy_unit());
 
   FitnessMemo memo = resume ? FitnessMemo::from_json(resume->memo, space) : FitnessMemo();
-  auto fn = std::make_shared<BatchFitnessFunction>(space, oracle, objectives, memo);
+  auto fn = std::make_shared<BatchFitnessFunction>(space, optimize_evaluator(oracle), objectives, memo);
   SearchOptions so;
   so.population = a.population;
   so.generations = a.generations;
@@ -171,7 +173,7 @@ int run_optimize(OptimizeArgs a) {
   so.checkpoint_path = ckpt_path;
   so.fingerprint = print;
   Search search(fn, memo, so, [&](const Candidate& c) { return objectives.energy(oracle.simulate_only(c)); });
-  search.set_cache_stats([&] { return oracle.cache_stats(); });
+  search.set_cache_stats([&] { return optimize_cache_stats(oracle); });
   fs::create_directories(a.out);
   search.run(
       [&](const GenerationRecord& r, int total) {
@@ -253,7 +255,7 @@ int run_optimize(OptimizeArgs a) {
   out.stage((dir / "front.png").string(), chart.png);
   out.stage((dir / "front.svg").string(), chart.svg);
   out.commit();
-  const CacheStats cs = oracle.cache_stats();
+  const CacheStats cs = optimize_cache_stats(oracle);
   fmt::print("{}", report.summary_table());
   fmt::print("\nsearch: {} evaluations in {:.1f} s; activation cache: {:.0f} % of lookups hit, {:.0f} % of layer work skipped\n",
              memo.entries().size(), report.history.back().elapsed_seconds, 100 * cs.hit_rate(), 100 * cs.skipped_share());

@@ -16,6 +16,7 @@ struct OptimizeArgs {
   std::uint64_t seed = 1;
   std::int64_t cache_mb = default_cache_mb();
   bool latency = false, full_evaluation = false;
+  bool threads_set = false;  // --threads given (else, under mpirun: cores / ranks on the node)
 
   static int default_thread_count();
   static std::int64_t default_cache_mb();  // a quarter of the machine's memory, at most 8 GiB

@@ -52,33 +52,54 @@ void SearchOracle::set_rejection(double exact_accuracy, double max_loss_pp) {
   max_wrong_ = static_cast<std::size_t>(std::floor(n * (1.0 - (exact_accuracy - max_loss_pp) / 100.0) + 1e-9));
 }
 
+std::vector<int> multiplier_sequence(const Candidate& c) {
+  std::vector<int> s;
+  for (int u : c.layer_unit) s.push_back(c.unit_multiplier[static_cast<std::size_t>(u)]);
+  return s;
+}
+
+std::vector<std::size_t> prefix_order(const std::vector<Candidate>& batch) {
+  std::vector<std::vector<int>> seq;
+  for (const auto& c : batch) seq.push_back(multiplier_sequence(c));
+  std::vector<std::size_t> order(batch.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return seq[a] < seq[b]; });
+  return order;
+}
+
+std::vector<std::vector<int>> frontiers_to_keep(const std::vector<std::vector<int>>& seq) {
+  std::vector<std::vector<int>> out(seq.size());
+  for (std::size_t k = 0; k < seq.size(); ++k)
+    for (std::size_t j = k + 1; j < seq.size(); ++j) {
+      const auto lcp = static_cast<int>(std::mismatch(seq[k].begin(), seq[k].end(), seq[j].begin()).first - seq[k].begin());
+      if (lcp == 0) break;  // sorted: no later candidate shares more
+      if (std::find(out[k].begin(), out[k].end(), lcp) == out[k].end()) out[k].push_back(lcp);
+    }
+  return out;
+}
+
 std::vector<CandidateResult> SearchOracle::evaluate(const std::vector<Candidate>& batch) {
   // In order of the layers' multiplier sequences, so that candidates sharing
   // a prefix run one after another (the activation cache keeps it); results
   // do not depend on the order.
-  auto sequence = [&](const Candidate& c) {
-    std::vector<int> s;
-    for (int u : c.layer_unit) s.push_back(c.unit_multiplier[static_cast<std::size_t>(u)]);
-    return s;
-  };
-  std::vector<std::size_t> order(batch.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sequence(batch[a]) < sequence(batch[b]); });
-  // Each candidate keeps the frontiers at the prefix lengths it shares with
-  // a later one: in sorted order those are the only restarts the batch needs.
+  const std::vector<std::size_t> order = prefix_order(batch);
+  std::vector<Candidate> sorted;
   std::vector<std::vector<int>> seq;
-  for (std::size_t i : order) seq.push_back(sequence(batch[i]));
-  std::vector<CandidateResult> out(batch.size());
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    std::vector<int> keep;
-    for (std::size_t j = k + 1; j < seq.size(); ++j) {
-      const auto lcp = static_cast<int>(std::mismatch(seq[k].begin(), seq[k].end(), seq[j].begin()).first - seq[k].begin());
-      if (lcp == 0) break;  // sorted: no later candidate shares more
-      if (std::find(keep.begin(), keep.end(), lcp) == keep.end()) keep.push_back(lcp);
-    }
-    out[order[k]] = evaluate_in(space_, batch[order[k]], keep_all_ ? nullptr : &keep);
+  for (std::size_t i : order) {
+    sorted.push_back(batch[i]);
+    seq.push_back(multiplier_sequence(batch[i]));
   }
+  const auto res = evaluate_keeping(sorted, frontiers_to_keep(seq));
+  std::vector<CandidateResult> out(batch.size());
+  for (std::size_t k = 0; k < order.size(); ++k) out[order[k]] = res[k];
+  return out;
+}
+
+std::vector<CandidateResult> SearchOracle::evaluate_keeping(const std::vector<Candidate>& cands,
+                                                          const std::vector<std::vector<int>>& keep) {
+  std::vector<CandidateResult> out;
+  for (std::size_t k = 0; k < cands.size(); ++k)
+    out.push_back(evaluate_in(space_, cands[k], keep_all_ ? nullptr : &keep.at(k)));
   return out;
 }
 

@@ -23,6 +23,17 @@ class CandidateEvaluator {
   virtual std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) = 0;
 };
 
+// The multiplier index of each approximable layer, in layer order: candidates
+// sharing a prefix of it share the activation cache's frontiers.
+std::vector<int> multiplier_sequence(const Candidate& c);
+// `batch`'s indices ordered by multiplier_sequence (stable).
+std::vector<std::size_t> prefix_order(const std::vector<Candidate>& batch);
+
+// For candidates evaluated in this order (multiplier sequences, sorted):
+// the prefix lengths whose frontiers each one should keep, those it shares
+// with a later one (in sorted order the only restarts the run needs).
+std::vector<std::vector<int>> frontiers_to_keep(const std::vector<std::vector<int>>& sorted_sequences);
+
 class SearchOracle : public CandidateEvaluator {
  public:
   SearchOracle(sim::ModelSimulation& model, mapping::AcceleratorConfig acc, const SearchSpace& space, nn::Tune tune,
@@ -30,6 +41,9 @@ class SearchOracle : public CandidateEvaluator {
 
   CandidateResult evaluate_one(const Candidate& c) { return evaluate_in(space_, c); }
   std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) override;
+  // In the given order, candidate i keeping the frontiers keep[i] (frontiers_to_keep).
+  std::vector<CandidateResult> evaluate_keeping(const std::vector<Candidate>& cands,
+                                                const std::vector<std::vector<int>>& keep);
   // Simulation only (no accuracy): energy and cycles.
   CandidateResult simulate_only(const Candidate& c) { return simulate(space_, c, nullptr); }
   // Top-1 accuracy (percent) on the prepared test images.

@@ -7,7 +7,7 @@ PKGS=(
   libsystemc-dev verilator libyaml-cpp-dev libboost-graph-dev catch2
   libpagmo-dev libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev libpugixml-dev
-  dataset-fashion-mnist gnuplot-nox
+  dataset-fashion-mnist gnuplot-nox libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${PKGS[@]}"; do

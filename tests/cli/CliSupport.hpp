@@ -15,12 +15,13 @@ struct CliResult {
   std::string out, err;
 };
 
-inline CliResult run_alwann(const std::string& args) {
+// Runs a shell command line, capturing its stdout and stderr.
+inline CliResult run_command(const std::string& command) {
   namespace fs = std::filesystem;
   static int counter = 0;
   const fs::path err_file = fs::temp_directory_path() / ("alwann-cli-test-stderr-" + std::to_string(::getpid()) + "-" +
                                                          std::to_string(counter++));
-  const std::string cmd = std::string(ALWANN_EXE) + " " + args + " 2>" + err_file.string();
+  const std::string cmd = command + " 2>" + err_file.string();
   CliResult r{0, "", ""};
   FILE* p = ::popen(cmd.c_str(), "r");
   std::array<char, 4096> buf;
@@ -35,6 +36,8 @@ inline CliResult run_alwann(const std::string& args) {
   fs::remove(err_file);
   return r;
 }
+
+inline CliResult run_alwann(const std::string& args) { return run_command(std::string(ALWANN_EXE) + " " + args); }
 
 inline std::string source_path(const std::string& relative) { return std::string(ALWANN_SOURCE_DIR) + "/" + relative; }
 

@@ -45,7 +45,7 @@ void check_refused(const std::string& args, const std::string& message, const fs
 
 }  // namespace
 
-TEST_CASE("optimize: outputs, and simulate reproduces every front point exactly", "[cli][optimizer]") {
+TEST_CASE("optimize: outputs and simulate reproduces every front point exactly", "[cli][optimizer]") {
   const fs::path out = scratch("run");
   const auto r = run_alwann(base_args() + " --population 8 --generations 2 --seed 3 --out " + out.string());
   INFO(r.err);
@@ -97,7 +97,7 @@ TEST_CASE("optimize: outputs, and simulate reproduces every front point exactly"
   fs::remove_all(out);
 }
 
-TEST_CASE("optimize: bad input gets one line, exit 1 and no output folder", "[cli][optimizer]") {
+TEST_CASE("optimize: bad input gets one line and exit 1 and no output folder", "[cli][optimizer]") {
   const fs::path out = scratch("bad");
   check_refused("--population 10", "multiple of 4", out);
   check_refused("--population 4", "at least 8", out);

@@ -113,7 +113,7 @@ TEST_CASE("activation cache: cached evaluations equal the plain engine bit for b
   }
 }
 
-TEST_CASE("search: the same front with 1 and 2 threads; properties of front, generation 0 and history",
+TEST_CASE("search: the same front with 1 and 2 threads - properties of front and generation 0 and history",
           "[optimizer]") {
   const Run one = search(1, 3), two = search(2, 3);
   CHECK(one.population == two.population);

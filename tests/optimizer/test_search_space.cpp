@@ -74,7 +74,7 @@ TEST_CASE("tile array: equal configurations share one key, different ones never 
   CHECK(meanings.size() == 3 + 3 * 9 + 27);
 }
 
-TEST_CASE("tile array: unused tiles carry no multiplier; the uniform configuration", "[optimizer]") {
+TEST_CASE("tile array: unused tiles carry no multiplier - the uniform configuration", "[optimizer]") {
   const auto acc = test::tile_array(4, 8, 8, "double", 64);
   const SearchSpace sp(acc, chain(5), {"a", "b", "c"});
   const Candidate c = sp.decode({2, 1, 0, 1, /*layers*/ 3, 3, 1, 3, 1});

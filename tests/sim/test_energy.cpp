@@ -110,7 +110,7 @@ TEST_CASE("partial sums beyond the accumulator's capacity spill to the global bu
   CHECK(spills.cycles == fits.cycles);  // partial-sum traffic uses no port bandwidth (documented)
 }
 
-TEST_CASE("elementwise layers fuse into the array's output path; resident weights are fetched once", "[sim][energy]") {
+TEST_CASE("elementwise layers fuse into the array's output path - resident weights are fetched once", "[sim][energy]") {
   const auto work = test::small_network();
   auto acc = test::tile_array(1, 16, 16, "double", 64);
   acc.vector_unit.fuse_elementwise = false;
@@ -189,7 +189,7 @@ TEST_CASE("the pe level runs a 128x128 array", "[sim][pe]") {
   CHECK(pe.layers[1].multiply.sampled_ops == work[1].macs);
 }
 
-TEST_CASE("pe level counts every adder and register flip; the fold level's sample agrees", "[sim][pe][energy]") {
+TEST_CASE("pe level counts every adder and register flip - the fold level's sample agrees", "[sim][pe][energy]") {
   const auto work = test::chain({conv_work(0, "a", 8, 8, 24, 20, 3, 1, {}), conv_work(0, "b", 6, 6, 16, 16, 1, 1, {})});
   const auto acc = test::tile_array(1, 16, 16, "double", 64);
   auto s = sim::SimulationSetup::make(acc, work, test::uniform(acc, "mul8u_trunc4"));

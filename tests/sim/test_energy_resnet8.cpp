@@ -62,7 +62,7 @@ TEST_CASE("ResNet-8: multiplier share of the PE datapath and a half-energy multi
   CHECK(half.cycles == exact.cycles);
 }
 
-TEST_CASE("a model without a data set runs on random operands; accuracy is null", "[sim][nn]") {
+TEST_CASE("a model without a data set runs on random operands - accuracy is null", "[sim][nn]") {
   // The ONNX alone (a copy without its YAML beside it): input shape from the graph.
   const auto dir = std::filesystem::path(ALWANN_BINARY_DIR) / "test-tmp" / "nodata";
   std::filesystem::create_directories(dir);
