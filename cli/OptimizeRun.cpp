@@ -7,13 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <thread>
+
 
 #include "cli/OptimizeMpi.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
 #include "common/Plot.hpp"
+#include "nn/ParallelFor.hpp"
 #include "optimizer/PagmoAdapters.hpp"
 #include "optimizer/Search.hpp"
 #include "optimizer/SearchReport.hpp"
@@ -24,7 +25,7 @@ namespace alwann::cli {
 namespace fs = std::filesystem;
 using namespace alwann::optimizer;
 
-int OptimizeArgs::default_thread_count() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+int OptimizeArgs::default_thread_count() { return nn::default_threads(); }
 
 std::int64_t OptimizeArgs::default_cache_mb() {
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
