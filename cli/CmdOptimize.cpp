@@ -37,7 +37,11 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--max-loss", a->max_loss, "Constraint: validation accuracy loss against exact, in pp");
       sub.add_option("--max-cycles", a->max_cycles, "Constraint: cycles per inference");
       sub.add_flag("--full-evaluation", a->full_evaluation,
-                   "Run every candidate on every search image (no early rejection under --max-loss)");
+                   "Run every candidate on every search image (no early rejection)");
+      sub.add_option("--reject-margin", a->reject_margin,
+                     "Stop a candidate once its search error must exceed, by this many pp, that of an evaluated "
+                     "point with no more energy (it is dominated)")
+          ->capture_default_str();
       sub.add_option("--tune", a->tune, "Weight update per candidate: none|alwann|data")
           ->check(CLI::IsMember({"none", "alwann", "data"}))
           ->capture_default_str();

@@ -56,7 +56,7 @@ TEST_CASE("optimize: outputs and simulate reproduces every front point exactly",
   const auto front = read_json(out / "front.json");
   const auto summary = read_json(out / "summary.json");
   REQUIRE(front["front"].size() >= 1);
-  CHECK(summary["thresholds"].size() == 3);
+  CHECK(summary["thresholds"].size() == 4);
   CHECK(summary["exact"]["accuracy_test"].is_number());
   for (const auto& p : front["front"]) {
     for (const char* k : {"accuracy_validation", "accuracy_test", "energy_multiply_pj", "energy_total_pj", "cycles",
