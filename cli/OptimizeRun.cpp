@@ -95,8 +95,9 @@ nlohmann::json fingerprint(const OptimizeArgs& a, const std::vector<std::string>
 }
 
 std::string eta_text(double s) {
-  if (s < 60) return fmt::format("{:.0f}s", s);
-  return fmt::format("{:.0f}m{:02.0f}s", std::floor(s / 60), std::fmod(s, 60.0));
+  const auto whole = static_cast<long long>(std::llround(std::max(0.0, s)));  // round once: never "40m60s"
+  if (whole < 60) return fmt::format("{}s", whole);
+  return fmt::format("{}m{:02}s", whole / 60, whole % 60);
 }
 
 // The mapping file of a configuration; its accelerator path as the user
