@@ -19,15 +19,17 @@ namespace {
 
 const std::string kSource = ALWANN_SOURCE_DIR;
 
+sim::ModelSimulation resnet8(int test_images, int search_images) {
+  nn::EvaluationSetup s;
+  s.model_path = kSource + "/models/resnet8.onnx";
+  s.images = test_images;
+  s.validation_images = search_images;
+  s.threads = 2;
+  return sim::ModelSimulation(s);
+}
+
 sim::ModelSimulation& model() {
-  static sim::ModelSimulation m = [] {
-    nn::EvaluationSetup s;
-    s.model_path = kSource + "/models/resnet8.onnx";
-    s.images = 48;
-    s.validation_images = 80;
-    s.threads = 2;
-    return sim::ModelSimulation(s);
-  }();
+  static sim::ModelSimulation m = resnet8(48, 80);
   return m;
 }
 
@@ -201,14 +203,7 @@ TEST_CASE("dominance rejection: the limit follows the front point with no more e
 TEST_CASE("dominance rejection: deterministic at 1 and 2 threads - every stopped candidate is dominated",
           "[optimizer]") {
   // 384 search images: three rejection chunks, so candidates can stop early.
-  static sim::ModelSimulation big = [] {
-    nn::EvaluationSetup s;
-    s.model_path = kSource + "/models/resnet8.onnx";
-    s.images = 16;
-    s.validation_images = 384;
-    s.threads = 2;
-    return sim::ModelSimulation(s);
-  }();
+  static sim::ModelSimulation big = resnet8(16, 384);
   auto run = [&](int threads, std::size_t* stopped) {
     const SearchSpace space(accelerator(), big.work(), multipliers());
     SearchOracle oracle(big, accelerator(), space, nn::Tune::Alwann, std::size_t{64} << 20, threads);
