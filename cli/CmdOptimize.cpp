@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "cli/CommandRegistry.hpp"
+#include "cli/CommonOptions.hpp"
 #include "cli/OptimizeMpi.hpp"
 
 namespace {
@@ -34,19 +35,19 @@ const alwann::cli::CommandRegistration registration{
           ->check(CLI::IsMember({"multiply", "total", "library-power"}))
           ->capture_default_str();
       sub.add_flag("--latency", a->latency, "Cycles per inference as a third objective");
-      sub.add_option("--max-loss", a->max_loss, "Constraint: validation accuracy loss against exact, in pp");
-      sub.add_option("--max-cycles", a->max_cycles, "Constraint: cycles per inference");
+      sub.add_option("--max-loss", a->max_loss, "Constraint: validation accuracy loss against exact, in pp")->default_str("none");
+      sub.add_option("--max-cycles", a->max_cycles, "Constraint: cycles per inference")->default_str("none");
       sub.add_flag("--full-evaluation", a->full_evaluation,
                    "Run every candidate on every search image (no early rejection under --max-loss)");
       sub.add_option("--tune", a->tune, "Weight update per candidate: none|alwann|data")
           ->check(CLI::IsMember({"none", "alwann", "data"}))
           ->capture_default_str();
       sub.add_option("--seed", a->seed, "Seed of the search and of the validation images")->capture_default_str();
-      auto* threads = sub.add_option("--threads", a->threads, "Worker threads (under mpirun: cores / ranks per node)")
-                          ->capture_default_str();
+      auto* threads =
+          alwann::cli::add_threads_option(sub, a->threads, "Worker threads (under mpirun: cores / ranks per node)");
       sub.add_option("--cache-mb", a->cache_mb, "Activation cache budget in MiB (0: off)")->capture_default_str();
       sub.add_option("--out", a->out, "Output folder")->capture_default_str();
-      sub.add_option("--resume", a->resume, "Continue the search whose checkpoint is in this folder");
+      sub.add_option("--resume", a->resume, "Continue the search whose checkpoint is in this folder")->default_str("none");
       return [a, threads]() {
         a->threads_set = threads->count() > 0;
         return alwann::cli::run_optimize_command(*a);  // under mpirun: distributed (docs/distributed.md)

@@ -1,0 +1,134 @@
+// Robustness (issue 11 §5): a run killed with -9 leaves no partial output and
+// does not break the next run; two processes sharing one cold cache both
+// succeed with identical results; results do not depend on --threads.
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "CliSupport.hpp"
+
+using alwann::test::run_alwann;
+using alwann::test::source_path;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTiny = std::string(ALWANN_SOURCE_DIR) + "/tests/fixtures/nn/tiny_fmnist.onnx";
+
+fs::path scratch(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("alwann-robust-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+std::vector<std::string> words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> w;
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
+// Starts alwann with `args` (split at spaces) and `cache` as its cache, output discarded.
+pid_t start_alwann(const std::string& args, const fs::path& cache) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("ALWANN_CACHE_DIR", cache.c_str(), 1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::vector<std::string> w = words(args);
+    std::vector<char*> argv{const_cast<char*>(ALWANN_EXE)};
+    for (auto& x : w) argv.push_back(x.data());
+    argv.push_back(nullptr);
+    ::execv(ALWANN_EXE, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+std::vector<std::string> files_under(const fs::path& dir) {
+  std::vector<std::string> out;
+  if (!fs::exists(dir)) return out;  // killed before it was made
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (!e.is_directory()) out.push_back(fs::relative(e.path(), dir).string());
+  return out;
+}
+
+// The results of an evaluate --json, without the wall times and thread count.
+nlohmann::json results_of(nlohmann::json j) {
+  for (const char* k : {"seconds", "seconds_by_phase", "threads"}) j.erase(k);
+  return j;
+}
+
+std::string evaluate_args(const fs::path& json, int threads) {
+  return "evaluate --model " + kTiny + " --multipliers mul8u_trunc4 --tune alwann --images 300 --calibration-images 100" +
+         " --threads " + std::to_string(threads) + " --json " + json.string();
+}
+
+}  // namespace
+
+TEST_CASE("robustness: kill -9 mid-run leaves no output, the next run works", "[cli][robustness]") {
+  const fs::path dir = scratch("kill"), cache = dir / "cache", out = dir / "out";
+  fs::create_directories(out);
+  // Killed at several points: start-up, data loading, inference.
+  for (int delay_ms : {50, 250, 600}) {
+    const pid_t pid = start_alwann(evaluate_args(out / "r.json", 1) + " --sweep", cache);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    ::kill(pid, SIGKILL);
+    wait_status(pid);
+    INFO("killed after " << delay_ms << " ms");
+    CHECK(files_under(out).empty());
+    for (const auto& f : files_under(cache)) {
+      INFO(f);
+      CHECK(f.find(".tmp") == std::string::npos);
+    }
+  }
+  const pid_t again = start_alwann(evaluate_args(out / "r.json", 2), cache);
+  CHECK(wait_status(again) == 0);
+  CHECK(files_under(out) == std::vector<std::string>{"r.json"});
+  CHECK(read_json(out / "r.json")["images"] == 300);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("robustness: two processes on one cold cache both succeed alike", "[cli][robustness]") {
+  const fs::path dir = scratch("shared"), cache = dir / "cache";
+  const pid_t a = start_alwann(evaluate_args(dir / "a.json", 1), cache);
+  const pid_t b = start_alwann(evaluate_args(dir / "b.json", 1), cache);
+  CHECK(wait_status(a) == 0);
+  CHECK(wait_status(b) == 0);
+  CHECK(results_of(read_json(dir / "a.json")) == results_of(read_json(dir / "b.json")));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("robustness: evaluate gives the same results at 1 and 2 threads", "[cli][robustness][determinism]") {
+  const fs::path dir = scratch("threads");
+  REQUIRE(run_alwann(evaluate_args(dir / "t1.json", 1)).status == 0);
+  REQUIRE(run_alwann(evaluate_args(dir / "t2.json", 2)).status == 0);
+  const auto one = read_json(dir / "t1.json"), two = read_json(dir / "t2.json");
+  CHECK(one["threads"] == 1);
+  CHECK(two["threads"] == 2);
+  CHECK(results_of(one) == results_of(two));
+  fs::remove_all(dir);
+}
