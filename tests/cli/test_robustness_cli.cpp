@@ -132,3 +132,50 @@ TEST_CASE("robustness: evaluate gives the same results at 1 and 2 threads", "[cl
   CHECK(results_of(one) == results_of(two));
   fs::remove_all(dir);
 }
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("robustness: characterize gives the same files at 1 and 2 threads", "[cli][robustness][determinism]") {
+  const fs::path dir = scratch("characterize");
+  for (int t : {1, 2}) {
+    const auto r = run_alwann("characterize --multipliers mul8u_trunc4,mul8u_vct7,mul8u_loa10 --random-ops 20000 --threads " +
+                              std::to_string(t) + " --out " + (dir / std::to_string(t)).string());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  for (const char* f : {"characterization.json", "characterization.csv"}) {
+    INFO(f);
+    CHECK(slurp(dir / "1" / f) == slurp(dir / "2" / f));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("robustness: optimize finds the same front at 1 and 2 threads", "[cli][robustness][determinism]") {
+  const fs::path dir = scratch("optimize");
+  for (int t : {1, 2}) {
+    const auto r = run_alwann("optimize --model " + source_path("models/resnet8.onnx") + " --accelerator " +
+                              source_path("configs/accelerators/tile_array_2x16.yaml") +
+                              " --multipliers mul8u_exact,mul8u_vct5,mul8u_vct7,mul8u_trunc8 --images 64 --test-images 64"
+                              " --population 8 --generations 1 --threads " + std::to_string(t) + " --out " +
+                              (dir / std::to_string(t)).string());
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  // The mapping column names each run's own folder: compare with it masked.
+  auto front = [&](const std::string& run) {
+    std::string text = slurp(dir / run / "front.csv");
+    const std::string folder = (dir / run).string();
+    for (std::size_t at; (at = text.find(folder)) != std::string::npos;) text.replace(at, folder.size(), "OUT");
+    return text;
+  };
+  CHECK(front("1").find("OUT/mappings/front_00.yaml") != std::string::npos);
+  CHECK(front("1") == front("2"));
+  fs::remove_all(dir);
+}
