@@ -76,6 +76,8 @@ const alwann::cli::CommandRegistration registration{
           ->capture_default_str();
       return [a]() {
         using namespace alwann;
+        check_output_path(a->csv);
+        check_output_path(a->chart);
         std::vector<Pair> pairs;
         for (const auto& c : a->configs) expand(c, pairs);
         // Parse and validate every file before simulating anything.

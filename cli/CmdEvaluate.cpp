@@ -85,6 +85,7 @@ int run_sweep(const EvaluateArgs& a) {
 }
 
 int run(const EvaluateArgs& a) {
+  if (!a.json_out.empty()) check_output_path(a.json_out);
   if (a.sweep) return run_sweep(a);
   const auto t0 = std::chrono::steady_clock::now();
   const nn::Tune tune = nn::parse_tune(a.tune);

@@ -43,6 +43,7 @@ const alwann::cli::CommandRegistration registration{
           ->capture_default_str();
       return [a]() {
         using namespace alwann;
+        if (!a->json.empty()) check_output_path(a->json);
         auto mapping = mapping::MappingConfig::load(a->mapping, a->accelerator);
         const auto acc = mapping::AcceleratorConfig::load(mapping.accelerator_path);
         sim::ModelRunOptions o;

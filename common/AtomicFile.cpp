@@ -96,6 +96,8 @@ void remove_stale_temporaries(const std::string& target) {
   }
 }
 
+void check_output_path(const std::string& path) { resolve_output_target(path); }
+
 void write_file_atomically(const std::string& path, const std::string& content) {
   const fs::path target = resolve_output_target(path);
   if (target.has_parent_path()) {

@@ -15,6 +15,10 @@ namespace alwann {
 
 void write_file_atomically(const std::string& path, const std::string& content);
 
+// Throws the error write_file_atomically would give for a target that is not
+// a regular file, so a command can refuse it before minutes of work.
+void check_output_path(const std::string& path);
+
 // Removes "<target>.tmp.<pid>" files whose process no longer exists (left by
 // a writer killed between writing and renaming on a file system without O_TMPFILE).
 void remove_stale_temporaries(const std::string& target);

@@ -84,6 +84,11 @@ TEST_CASE("bad input: outputs never replace a FIFO or a directory; a symlink is 
   REQUIRE(::mkfifo((d / "fifo").c_str(), 0600) == 0);
   check_refused("inspect --model " + kTiny + " --json " + (d / "fifo").string(), "is a FIFO");
   CHECK(fs::is_fifo(d / "fifo"));
+  // evaluate refuses it before any work (no progress line, so before loading anything).
+  const auto ev = run_alwann("evaluate --model " + kTiny + " --json " + (d / "fifo").string());
+  CHECK(ev.status == 1);
+  CHECK(ev.err.rfind("alwann: error: ", 0) == 0);
+  CHECK(ev.err.find("is a FIFO") != std::string::npos);
   fs::create_directories(d / "dir");
   fs::create_directory_symlink(d / "dir", d / "dirlink");
   check_refused("inspect --model " + kTiny + " --json " + (d / "dirlink").string(), "is a directory");
