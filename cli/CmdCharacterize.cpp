@@ -11,6 +11,7 @@
 #include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
+#include "mapping/TechnologyFigures.hpp"
 #include "rtl/Characterization.hpp"
 #include "rtl/TechModel.hpp"
 
@@ -52,6 +53,8 @@ void print_table(const std::vector<rtl::Characterization>& rows) {
 
 int run(const Options& o) {
   if (o.force_signed && o.force_unsigned) throw Error("--signed and --unsigned exclude each other");
+  // The whole file through the declared keys and ranges, as simulate reads it, so both accept the same files.
+  mapping::TechnologyFigures::load(tech_path(o));
   auto tech = std::make_shared<const rtl::TechModel>(rtl::TechModel::load(tech_path(o)));
   auto& lib = rtl::MultiplierLibrary::instance();
   const std::vector<std::string> names = select_names(o, lib);

@@ -68,7 +68,11 @@ void SectionReader::check_range(const ParamDecl& d, double v) const {
   got << v;
   if (v < d.min) {
     std::ostringstream m;
-    m << "must be >= " << d.min << " (got " << got.str() << ")";
+    // A tiny positive minimum is how a declaration says "> 0" (describe-config prints it so too).
+    if (d.min > 0 && d.min < 1e-6)
+      m << "must be > 0 (got " << got.str() << ")";
+    else
+      m << "must be >= " << d.min << " (got " << got.str() << ")";
     throw error(d.key, m.str());
   }
   if (v > d.max) {

@@ -100,3 +100,35 @@ TEST_CASE("bad input: outputs never replace a FIFO or a directory; a symlink is 
   CHECK(fs::file_size(d / "real.json") > 100);
   fs::remove_all(d);
 }
+
+TEST_CASE("bad input: characterize and simulate validate a technology file alike", "[cli][tech]") {
+  const fs::path d = scratch("tech");
+  std::ifstream in(alwann::test::source_path("configs/tech/generic45.yaml"));
+  const std::string shipped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string zero = shipped;
+  zero.replace(zero.find("calibration_scale: 0.5785"), 25, "calibration_scale: 0");
+  std::ofstream(d / "zero.yaml") << zero;
+  // Without the `gates` section: cut from "gates:" to the next top-level key.
+  const auto gates = shipped.find("\ngates:") + 1;
+  auto next = gates;
+  do next = shipped.find('\n', next) + 1;
+  while (next < shipped.size() && (shipped[next] == ' ' || shipped[next] == '#' || shipped[next] == '\n'));
+  std::ofstream(d / "nogates.yaml") << shipped.substr(0, gates) + shipped.substr(next);
+  std::ifstream acc_in(alwann::test::source_path("configs/accelerators/tile_array_2x16.yaml"));
+  std::string acc((std::istreambuf_iterator<char>(acc_in)), std::istreambuf_iterator<char>());
+  const std::string shipped_tech = "configs/tech/generic45.yaml";
+  for (const char* tech : {"zero.yaml", "nogates.yaml"}) {
+    const std::string expected = std::string(tech) == "zero.yaml" ? "calibration_scale: must be > 0 (got 0)" : "missing section 'gates'";
+    check_refused("characterize --multipliers mul8u_exact --tech " + (d / tech).string() + " --out " + (d / "out").string(),
+                  expected);
+    std::string a = acc;
+    a.replace(a.find(shipped_tech), shipped_tech.size(), (d / tech).string());
+    std::ofstream(d / "acc.yaml") << a;
+    check_refused("simulate --model " + alwann::test::source_path("models/resnet8.onnx") + " --mapping " +
+                      alwann::test::source_path("configs/mappings/resnet8_tile_array_2x16_exact.yaml") + " --accelerator " +
+                      (d / "acc.yaml").string(),
+                  expected);
+  }
+  CHECK_FALSE(fs::exists(d / "out"));
+  fs::remove_all(d);
+}
