@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -177,5 +178,41 @@ TEST_CASE("robustness: optimize finds the same front at 1 and 2 threads", "[cli]
   };
   CHECK(front("1").find("OUT/mappings/front_00.yaml") != std::string::npos);
   CHECK(front("1") == front("2"));
+  fs::remove_all(dir);
+}
+
+namespace {
+// Processes whose command line mentions `needle` (the compilers of a run name its cache folder).
+int processes_mentioning(const std::string& needle) {
+  int found = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(::getpid())) continue;
+    std::string cmdline = slurp(e.path() / "cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(needle) != std::string::npos) ++found;
+  }
+  return found;
+}
+}  // namespace
+
+TEST_CASE("robustness: kill -9 while compiling leaves no compiler running, the next run works", "[cli][robustness]") {
+  const fs::path dir = scratch("compile"), cache = dir / "cache";
+  const std::string args = "characterize --verilog " + source_path("tests/fixtures/rtl/mul8u_trunc3.v") +
+                           " --random-ops 20000 --out " + (dir / "out").string();
+  const pid_t pid = start_alwann(args, cache);
+  // Wait until a compiler works for it (it names the cache folder), then kill alwann alone.
+  for (int i = 0; i < 300 && processes_mentioning(cache.string()) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(processes_mentioning(cache.string()) > 0);
+  ::kill(pid, SIGKILL);
+  wait_status(pid);
+  int left = 1;
+  for (int i = 0; i < 100 && (left = processes_mentioning(cache.string())) > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(left == 0);  // the guard killed the compiler driver and its cc1plus
+  CHECK_FALSE(fs::exists(dir / "out"));
+  CHECK(wait_status(start_alwann(args, cache)) == 0);
+  CHECK(fs::exists(dir / "out/characterization.json"));
   fs::remove_all(dir);
 }
