@@ -216,3 +216,22 @@ TEST_CASE("robustness: kill -9 while compiling leaves no compiler running, the n
   CHECK(fs::exists(dir / "out/characterization.json"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("robustness: two characterize runs compiling into one cold cache both succeed alike", "[cli][robustness]") {
+  const fs::path dir = scratch("shared-compile"), cache = dir / "cache";
+  auto args = [&](const char* out) {
+    return "characterize --verilog " + source_path("tests/fixtures/rtl/mul8u_trunc3.v") + " --random-ops 20000 --out " +
+           (dir / out).string();
+  };
+  const pid_t a = start_alwann(args("a"), cache);
+  const pid_t b = start_alwann(args("b"), cache);
+  CHECK(wait_status(a) == 0);
+  CHECK(wait_status(b) == 0);
+  CHECK(slurp(dir / "a/characterization.json") == slurp(dir / "b/characterization.json"));
+  CHECK(slurp(dir / "a/characterization.csv").size() > 100);
+  for (const auto& f : files_under(cache)) {
+    INFO(f);
+    CHECK(f.find(".tmp") == std::string::npos);
+  }
+  fs::remove_all(dir);
+}
