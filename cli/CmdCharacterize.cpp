@@ -99,11 +99,13 @@ CommandRegistration registration(
     "characterize", "Error metrics, toggle energy and area of the built-in library or of your Verilog",
     [](CLI::App& app) {
       auto o = std::make_shared<Options>();
-      app.add_option("--verilog", o->verilog, "Verilog files or folders of .v files to import and characterize");
-      app.add_option("--cells", o->cells, "Verilog files defining the cells your netlists instantiate");
+      app.add_option("--verilog", o->verilog, "Verilog files or folders of .v files to import and characterize")
+          ->default_str("none: the built-in library");
+      app.add_option("--cells", o->cells, "Verilog files defining the cells your netlists instantiate")
+          ->default_str("$ALWANN_CELLS_FILE, else the built-in 45 nm cells");
       app.add_flag("--signed", o->force_signed, "Treat the imported multipliers as signed (default: from mul8s_/mul8u_ prefix)");
       app.add_flag("--unsigned", o->force_unsigned, "Treat the imported multipliers as unsigned");
-      app.add_option("--multipliers", o->only, "Only these built-in multipliers")->delimiter(',');
+      app.add_option("--multipliers", o->only, "Only these built-in multipliers")->delimiter(',')->default_str("all");
       app.add_option("--out", o->out, "Folder for characterization.json/.csv")->capture_default_str();
       app.add_option("--export-tables", o->export_tables, "Write <DIR>/<name>.bin product tables (tf-approximate format)")
           ->default_str("none");

@@ -48,7 +48,8 @@ const alwann::cli::CommandRegistration registration{
     "describe-config", "List every key of accelerator, mapping and technology files (type, unit, default)",
     [](CLI::App& sub) {
       auto kind = std::make_shared<std::string>();
-      sub.add_option("--kind", *kind, "Only one file kind")->check(CLI::IsMember({"accelerator", "mapping", "technology"}));
+      sub.add_option("--kind", *kind, "Only one file kind")->check(CLI::IsMember({"accelerator", "mapping", "technology"}))
+          ->default_str("all");
       return [kind]() {
         fmt::print("Config keys: key, type, unit, default, allowed range, description. Default 'technology': taken from the\n"
                    "technology file the accelerator names; see docs/simulation.md.\n");

@@ -20,7 +20,8 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--model", a->model, "ONNX model (its YAML beside it)")->required();
       sub.add_option("--accelerator", a->accelerator, "Accelerator YAML (tile_array or pipelined)")->required();
       sub.add_option("--multipliers", a->multipliers, "Restrict the library to these names (comma-separated)")
-          ->delimiter(',');
+          ->delimiter(',')
+          ->default_str("the whole library of the scheme's signedness");
       sub.add_option("--scheme", a->scheme, "Quantisation: tf-uint8 (mul8u_*) or int8-symmetric (mul8s_*)")
           ->check(CLI::IsMember({"tf-uint8", "int8-symmetric"}))
           ->capture_default_str();

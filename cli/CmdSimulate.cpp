@@ -22,7 +22,7 @@ struct SimulateArgs {
 const alwann::cli::CommandRegistration registration{
     "simulate", "Simulate a mapped network on an accelerator (cycles, energy, accuracy)", [](CLI::App& sub) {
       auto a = std::make_shared<SimulateArgs>();
-      sub.add_option("--accelerator", a->accelerator, "Accelerator YAML (default: the mapping's)");
+      sub.add_option("--accelerator", a->accelerator, "Accelerator YAML")->default_str("the mapping's");
       alwann::cli::add_workload_options(sub, a->workload);
       sub.add_option("--mapping", a->mapping, "Mapping YAML")->required();
       sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")
