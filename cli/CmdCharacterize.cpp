@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "cli/CommandRegistry.hpp"
+#include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
+#include "mapping/TechnologyFigures.hpp"
 #include "rtl/Characterization.hpp"
 #include "rtl/TechModel.hpp"
 
@@ -19,10 +21,12 @@ namespace {
 struct Options {
   std::vector<std::string> verilog, cells, only;
   bool force_signed = false, force_unsigned = false;
-  std::string out = ".", export_tables, tech = rtl::TechModel::default_path();
+  std::string out = ".", export_tables, tech;  // tech empty: rtl::TechModel::default_path()
   std::size_t random_operations = 1000000;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 };
+
+std::string tech_path(const Options& o) { return o.tech.empty() ? rtl::TechModel::default_path() : o.tech; }
 
 std::vector<std::string> select_names(const Options& o, rtl::MultiplierLibrary& lib) {
   if (!o.verilog.empty()) {
@@ -49,7 +53,9 @@ void print_table(const std::vector<rtl::Characterization>& rows) {
 
 int run(const Options& o) {
   if (o.force_signed && o.force_unsigned) throw Error("--signed and --unsigned exclude each other");
-  auto tech = std::make_shared<const rtl::TechModel>(rtl::TechModel::load(o.tech));
+  // The whole file through the declared keys and ranges, as simulate reads it, so both accept the same files.
+  mapping::TechnologyFigures::load(tech_path(o));
+  auto tech = std::make_shared<const rtl::TechModel>(rtl::TechModel::load(tech_path(o)));
   auto& lib = rtl::MultiplierLibrary::instance();
   const std::vector<std::string> names = select_names(o, lib);
   std::vector<rtl::Characterization> rows(names.size());
@@ -57,7 +63,7 @@ int run(const Options& o) {
   std::mutex m;
   std::string error;
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < std::min<size_t>(o.threads, names.size()); ++t)
+  for (std::size_t t = 0; t < std::min<std::size_t>(static_cast<std::size_t>(o.threads), names.size()); ++t)
     pool.emplace_back([&] {
       for (size_t i; (i = next++) < names.size();) {
         try {
@@ -84,7 +90,7 @@ int run(const Options& o) {
     for (const auto& n : names) lib.table(n)->save_bin(o.export_tables + "/" + n + ".bin");
   print_table(rows);
   fmt::print("wrote {0}/characterization.json and {0}/characterization.csv ({1} multipliers, technology {2})\n",
-             o.out, rows.size(), o.tech);
+             o.out, rows.size(), tech_path(o));
   if (!o.export_tables.empty()) fmt::print("exported {} product tables to {}\n", names.size(), o.export_tables);
   return 0;
 }
@@ -93,16 +99,23 @@ CommandRegistration registration(
     "characterize", "Error metrics, toggle energy and area of the built-in library or of your Verilog",
     [](CLI::App& app) {
       auto o = std::make_shared<Options>();
-      app.add_option("--verilog", o->verilog, "Verilog files or folders of .v files to import and characterize");
-      app.add_option("--cells", o->cells, "Verilog files defining the cells your netlists instantiate");
+      app.add_option("--verilog", o->verilog, "Verilog files or folders of .v files to import and characterize")
+          ->default_str("none: the built-in library");
+      app.add_option("--cells", o->cells, "Verilog files defining the cells your netlists instantiate")
+          ->default_str("$ALWANN_CELLS_FILE, else the built-in 45 nm cells");
       app.add_flag("--signed", o->force_signed, "Treat the imported multipliers as signed (default: from mul8s_/mul8u_ prefix)");
       app.add_flag("--unsigned", o->force_unsigned, "Treat the imported multipliers as unsigned");
-      app.add_option("--multipliers", o->only, "Only these built-in multipliers")->delimiter(',');
+      app.add_option("--multipliers", o->only, "Only these built-in multipliers")->delimiter(',')->default_str("all");
       app.add_option("--out", o->out, "Folder for characterization.json/.csv")->capture_default_str();
-      app.add_option("--export-tables", o->export_tables, "Write <DIR>/<name>.bin product tables (tf-approximate format)");
-      app.add_option("--random-ops", o->random_operations, "Random operand pairs for the energy estimate")->capture_default_str();
-      app.add_option("--tech", o->tech, "Technology file")->capture_default_str();
-      app.add_option("--threads", o->threads, "Worker threads")->capture_default_str();
+      app.add_option("--export-tables", o->export_tables, "Write <DIR>/<name>.bin product tables (tf-approximate format)")
+          ->default_str("none");
+      app.add_option("--random-ops", o->random_operations, "Random operand pairs for the energy estimate")
+          ->check(whole_number_range(1, 1000000000))
+          ->capture_default_str();
+      // The default is resolved when the command runs, so --help does not show the build machine's path.
+      app.add_option("--tech", o->tech, "Technology file")
+          ->default_str("$ALWANN_TECH_FILE, else configs/tech/generic45.yaml of the alwann sources");
+      add_threads_option(app, o->threads, "Worker threads");
       return [o] { return run(*o); };
     });
 

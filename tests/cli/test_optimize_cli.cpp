@@ -103,7 +103,7 @@ TEST_CASE("optimize: bad input gets one line and exit 1 and no output folder", "
   check_refused("--population 4", "at least 8", out);
   check_refused("--generations 0", "--generations 0", out);
   check_refused("--images 0", "--images 0", out);
-  check_refused("--threads 0", "--threads 0", out);
+  check_refused("--threads 0", "--threads must be between 1 and", out);
   check_refused("--max-loss -1", "--max-loss", out);
   check_refused("--scheme int8-symmetric", "'mul8u_exact' is unsigned", out);
   check_refused("--energy library-power", "has no published power figure", out);
