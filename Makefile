@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 ALWANN = $(BUILD)/cli/alwann
 
-.PHONY: setup configure build run test bench clean
+.PHONY: setup configure build run test fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +32,21 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Fuzzing (docs/testing.md): every libFuzzer target in tests/fuzz for
+# FUZZ_SECONDS each, under ASan+UBSan, in a clang build of its own.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= accelerator_yaml technology_yaml mapping_yaml assignment_yaml onnx idx cifar \
+                verilator_xml product_table_bin
+fuzz:
+	@scripts/setup.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		"-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+		-DALWANN_FUZZ=ON -DALWANN_SANITIZE=address,undefined -DALWANN_WITH_MPI=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	@tests/fuzz/make_seeds.sh $(FUZZ_BUILD)/fuzz-seeds
+	@tests/fuzz/run_fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b || exit 1; done
