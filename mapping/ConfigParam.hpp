@@ -68,6 +68,9 @@ class SectionReader {
 
 // Loads a YAML file, turning parser errors into alwann::Error with file:line.
 YAML::Node load_yaml_file(const std::string& path);
+// A yaml-cpp exception raised while reading a loaded file (a list or map where
+// a single value belongs, found by fuzzing) as alwann::Error with file:line.
+Error yaml_structure_error(const std::string& path, const YAML::Exception& e);
 int yaml_line(const YAML::Node& n);  // 1-based, 0 if unknown
 
 }  // namespace alwann::mapping

@@ -29,7 +29,7 @@ MultiplierAssignment MultiplierAssignment::uniform(const Network& net, const std
   return a;
 }
 
-MultiplierAssignment MultiplierAssignment::load_yaml(const std::string& path, const Network& net) {
+MultiplierAssignment MultiplierAssignment::load_yaml(const std::string& path, const Network& net) try {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
@@ -59,6 +59,12 @@ MultiplierAssignment MultiplierAssignment::load_yaml(const std::string& path, co
   if (!fallback.empty())
     for (int id : net.approximable_layers()) a.by_layer.emplace(net.layer(id).name, fallback);
   return a;
+} catch (const YAML::Exception& e) {
+  // e.g. a list or map where a single value belongs (found by fuzzing)
+  const std::string what = dynamic_cast<const YAML::BadConversion*>(&e)
+                               ? "expected a single value here, not a list or map"
+                               : "unexpected YAML structure (" + e.msg + ")";
+  throw e.mark.is_null() ? file_error(path, what) : file_error(path, e.mark.line + 1, what);
 }
 
 MultiplierAssignment MultiplierAssignment::from_argument(const std::string& arg, const Network& net) {
