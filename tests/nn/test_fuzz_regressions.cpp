@@ -46,3 +46,9 @@ TEST_CASE("IDX image sides beyond int are rejected, not wrapped", "[data][fuzz]"
   fs::remove_all(dir);
   CHECK_THAT(error, Catch::Contains("t10k-images-idx3-ubyte: image size 4294967295x1 out of range (1..4096 per side)"));
 }
+
+TEST_CASE("an ONNX tensor shape whose element count overflows is rejected", "[onnx][fuzz]") {
+  // Found by fuzz_onnx: UBSan reported the signed overflow of the element count.
+  CHECK_THAT(nn_test::error_of([] { load_onnx(regression("onnx/tensor_shape_overflows_int64.onnx")); }),
+             Catch::Contains("tensor shape has more than 2^31 elements"));
+}
