@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 ALWANN = $(BUILD)/cli/alwann
 
-.PHONY: setup configure build run test fuzz bench clean
+.PHONY: setup configure build run test test-sanitize fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +32,21 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# ASan+UBSan (docs/testing.md): the libraries, the CLI and the test binaries
+# (not bench, not MPI) at -O1 in a build of their own, then the suite less
+# SAN_EXCLUDE: the slowest tests (search runs and the optimize/compare CLI
+# end to end), which run in the plain build only (`make test`).
+SAN_BUILD   ?= build-asan
+SAN_TARGETS  = alwann test_rtl test_nn test_mapping test_sim test_optimizer test_cli
+SAN_EXCLUDE ?= optimize: outputs and simulate|resume after generation|activation cache: cached evaluations|same front with 1 and 2 threads|front points are mutually non-dominated|compare: CSV and a gnuplot
+SAN_ENV      = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp
+test-sanitize: setup
+	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
+		-DALWANN_SANITIZE=address,undefined -DALWANN_WITH_MPI=OFF >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS) --target $(SAN_TARGETS)
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -E '$(SAN_EXCLUDE)'
 
 # Fuzzing (docs/testing.md): every libFuzzer target in tests/fuzz for
 # FUZZ_SECONDS each, under ASan+UBSan, in a clang build of its own.
