@@ -26,8 +26,10 @@ run_one() {
   nice -n 19 "$BUILD/tests/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout="$FUZZ_TIMEOUT" \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts" "${dirs[@]}" > "$log" 2>&1
   rc=$?
-  # children's user and system time, in seconds (bash `times`, second line)
-  cpu=$(times | tail -1 | awk '{ split($1, u, "m"); split($2, s, "m"); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
+  # the fuzzer's user + system time in seconds: bash `times`, second line
+  # (redirected, not piped: a subshell would report its own children)
+  times > "$log.times"
+  cpu=$(tail -1 "$log.times" | awk '{ split($1, u, "m"); split($2, s, "m"); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   if [ $rc -eq 0 ]; then
     outcome=ok
