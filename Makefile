@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 ALWANN = $(BUILD)/cli/alwann
 
-.PHONY: setup configure build run test bench clean
+.PHONY: setup configure build run test test-sanitize fuzz bench clean
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +32,45 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# ASan+UBSan (docs/testing.md): the libraries, the CLI and the test binaries
+# (not bench, not MPI) at -O1 in a build of their own, then the suite less
+# SAN_EXCLUDE: the slowest tests (search runs, the optimize/compare CLI end to
+# end, ResNet-8 accuracy runs), which run in the plain build only (`make test`).
+SAN_BUILD   ?= build-asan
+SAN_TARGETS  = alwann test_rtl test_nn test_mapping test_sim test_optimizer test_cli
+SAN_SLOW     = optimize: outputs and simulate|resume after generation|activation cache: cached evaluations
+SAN_SLOW    := $(SAN_SLOW)|same front with 1 and 2 threads|front points are mutually non-dominated
+SAN_SLOW    := $(SAN_SLOW)|compare: CSV and a gnuplot|ResNet-8 quantised accuracy on the first 1000
+SAN_SLOW    := $(SAN_SLOW)|multiplier share of the PE datapath|quantised accuracy tracks float
+# SystemC switches stacks unannotated: ASan then reports stale stack poison
+# in the test code after sim::simulate (docs/testing.md).
+SAN_SYSTEMC  = SCALE-Sim topology CSV files are a workload
+SAN_EXCLUDE ?= $(SAN_SLOW)|$(SAN_SYSTEMC)
+SAN_ENV      = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp
+test-sanitize: setup
+	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
+		-DALWANN_SANITIZE=address,undefined -DALWANN_WITH_MPI=OFF >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS) --target $(SAN_TARGETS)
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -E '^sim:|$(SAN_EXCLUDE)'
+	@# LeakSanitizer's tracer crashes on SystemC's coroutine stacks: no leak check in sim tests.
+	cd $(SAN_BUILD) && $(SAN_ENV) ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS) -R '^sim:' -E '$(SAN_EXCLUDE)'
+
+# Fuzzing (docs/testing.md): every libFuzzer target in tests/fuzz for
+# FUZZ_SECONDS each, under ASan+UBSan, in a clang build of its own.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= accelerator_yaml technology_yaml mapping_yaml assignment_yaml onnx idx cifar \
+                verilator_xml product_table_bin
+fuzz:
+	@scripts/setup.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		"-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+		-DALWANN_FUZZ=ON -DALWANN_SANITIZE=address,undefined -DALWANN_WITH_MPI=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	@tests/fuzz/make_seeds.sh $(FUZZ_BUILD)/fuzz-seeds
+	@tests/fuzz/run_fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do echo "== $$b"; $$b || exit 1; done

@@ -49,4 +49,11 @@ YAML::Node load_yaml_file(const std::string& path) {
   return root;
 }
 
+Error yaml_structure_error(const std::string& path, const YAML::Exception& e) {
+  const std::string what = dynamic_cast<const YAML::BadConversion*>(&e)
+                               ? "expected a single value here, not a list or map"
+                               : "unexpected YAML structure (" + e.msg + ")";
+  return e.mark.is_null() ? file_error(path, what) : file_error(path, e.mark.line + 1, what);
+}
+
 }  // namespace alwann

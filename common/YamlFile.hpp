@@ -8,9 +8,14 @@
 
 #include <string>
 
+#include "common/Error.hpp"
+
 namespace alwann {
 
 YAML::Node load_yaml_file(const std::string& path);
 int yaml_line(const YAML::Node& n);  // 1-based, 0 if unknown
+// A yaml-cpp exception raised while reading a loaded file (a list or map where
+// a single value belongs, found by fuzzing) as alwann::Error with file:line.
+Error yaml_structure_error(const std::string& path, const YAML::Exception& e);
 
 }  // namespace alwann

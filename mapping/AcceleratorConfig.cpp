@@ -114,7 +114,7 @@ std::string AcceleratorConfig::unit_names() const {
   return s;
 }
 
-AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
+AcceleratorConfig AcceleratorConfig::load(const std::string& path) try {
   const YAML::Node root = load_yaml_file(path);
   const auto& s = sections();
   AcceleratorConfig a;
@@ -190,6 +190,8 @@ AcceleratorConfig AcceleratorConfig::load(const std::string& path) {
   a.power_gating.gated_leakage_uw_per_pe = tech_or("gated_leakage_uw_per_pe", a.tech.pe_gated_leakage_uw);
 
   return a;
+} catch (const YAML::Exception& e) {
+  throw yaml_structure_error(path, e);
 }
 
 }  // namespace alwann::mapping

@@ -70,5 +70,6 @@ class SectionReader {
 // The shared YAML reader (duplicate keys, file:line syntax errors).
 using alwann::load_yaml_file;
 using alwann::yaml_line;
+using alwann::yaml_structure_error;
 
 }  // namespace alwann::mapping

@@ -32,7 +32,7 @@ const std::vector<SectionDecl>& MappingConfig::sections() {
   return s;
 }
 
-MappingConfig MappingConfig::load(const std::string& path, const std::string& accelerator_override) {
+MappingConfig MappingConfig::load(const std::string& path, const std::string& accelerator_override) try {
   const YAML::Node root = load_yaml_file(path);
   const SectionReader top(path, root, sections()[0]);
   MappingConfig m;
@@ -74,6 +74,8 @@ MappingConfig MappingConfig::load(const std::string& path, const std::string& ac
   m.default_unit = top.text("default_unit");
   if (m.default_unit == "-") m.default_unit.clear();
   return m;
+} catch (const YAML::Exception& e) {
+  throw yaml_structure_error(path, e);
 }
 
 MappingConfig MappingConfig::uniform(const AcceleratorConfig& acc, const std::string& multiplier) {

@@ -56,7 +56,7 @@ const std::vector<SectionDecl>& TechnologyFigures::sections() {
   return s;
 }
 
-TechnologyFigures TechnologyFigures::load(const std::string& path) {
+TechnologyFigures TechnologyFigures::load(const std::string& path) try {
   const YAML::Node root = load_yaml_file(path);
   if (!root.IsMap()) throw file_error(path, "a technology file must be a mapping of sections");
   TechnologyFigures t;
@@ -87,6 +87,8 @@ TechnologyFigures TechnologyFigures::load(const std::string& path) {
   t.vector_op_pj = vec.number("op_pj");
   t.vector_mac_pj = vec.number("mac_pj");
   return t;
+} catch (const YAML::Exception& e) {
+  throw yaml_structure_error(path, e);
 }
 
 double TechnologyFigures::sram_access_pj(double bytes, int banks, int word_bits) const {

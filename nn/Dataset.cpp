@@ -51,6 +51,8 @@ std::string pick(const std::string& base) {
   throw file_error(base + "[.gz]", "data file not found");
 }
 
+constexpr std::uint32_t kMaxIdxSide = 4096;
+
 // IDX: magic 0x0000080D (D = number of dimensions, type 08 = unsigned byte), D big-endian sizes, data.
 void load_idx(const std::string& dir, Split split, std::size_t max_images, Dataset& d) {
   const std::string prefix = dir + "/" + (split == Split::Train ? "train" : "t10k");
@@ -64,9 +66,15 @@ void load_idx(const std::string& dir, Split split, std::size_t max_images, Datas
   const std::string head = read_maybe_gzipped(img_path, 16);
   if (head.size() < 16 || big_endian(head, 0) != 0x803) throw file_error(img_path, "not an IDX image file (bad magic)");
   const std::size_t n_images = big_endian(head, 4);
+  // Sides beyond int (found by fuzzing) wrapped the image size and the read
+  // bound; 1..kMaxIdxSide keeps every product below in range.
+  const std::uint32_t height = big_endian(head, 8), width = big_endian(head, 12);
+  if (height < 1 || width < 1 || height > kMaxIdxSide || width > kMaxIdxSide)
+    throw file_error(img_path, "image size " + std::to_string(height) + "x" + std::to_string(width) +
+                                   " out of range (1.." + std::to_string(kMaxIdxSide) + " per side)");
   d.channels = 1;
-  d.height = static_cast<int>(big_endian(head, 8));
-  d.width = static_cast<int>(big_endian(head, 12));
+  d.height = static_cast<int>(height);
+  d.width = static_cast<int>(width);
   if (n_images != n_labels)
     throw file_error(img_path, std::to_string(n_images) + " images but " + std::to_string(n_labels) + " labels in " + lbl_path);
   const std::string img = read_maybe_gzipped(img_path, 16 + n * d.image_size());

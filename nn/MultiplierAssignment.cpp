@@ -30,7 +30,7 @@ MultiplierAssignment MultiplierAssignment::uniform(const Network& net, const std
   return a;
 }
 
-MultiplierAssignment MultiplierAssignment::load_yaml(const std::string& path, const Network& net) {
+MultiplierAssignment MultiplierAssignment::load_yaml(const std::string& path, const Network& net) try {
   if (!is_file(path)) throw file_error(path, "cannot read the multiplier assignment (no such file)");
   const YAML::Node root = load_yaml_file(path);  // rejects duplicate layer keys with both lines
   if (!root.IsMap()) throw file_error(path, "expected a map of layer name -> multiplier name");
@@ -62,6 +62,8 @@ MultiplierAssignment MultiplierAssignment::load_yaml(const std::string& path, co
     for (int id : net.approximable_layers())
       if (a.by_layer.emplace(net.layer(id).name, fallback).second) a.line_of_layer[net.layer(id).name] = fallback_line;
   return a;
+} catch (const YAML::Exception& e) {
+  throw yaml_structure_error(path, e);  // e.g. a list or map where a single value belongs (found by fuzzing)
 }
 
 MultiplierAssignment MultiplierAssignment::from_argument(const std::string& arg, const Network& net) {

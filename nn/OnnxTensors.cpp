@@ -8,6 +8,8 @@ namespace alwann::nn::onnx_util {
 
 namespace {
 
+constexpr std::int64_t kMaxTensorElements = std::int64_t{1} << 31;
+
 template <typename T>
 std::vector<double> from_raw(const std::string& raw, std::int64_t count, const std::string& where) {
   if (raw.size() != static_cast<size_t>(count) * sizeof(T))
@@ -29,6 +31,9 @@ ConstTensor decode_tensor(const onnx::TensorProto& t, const std::string& where) 
   std::int64_t count = 1;
   for (auto d : t.dims()) {
     if (d < 0) throw Error(where + ": tensor has a negative dimension");
+    // An ONNX file holds at most 2 GiB, so no stored tensor has more elements;
+    // checked before multiplying (fuzzing found shapes whose product overflowed).
+    if (d > 0 && count > kMaxTensorElements / d) throw Error(where + ": tensor shape has more than 2^31 elements");
     c.dims.push_back(d);
     count *= d;
   }

@@ -1,5 +1,7 @@
 #include "rtl/BitBlaster.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -23,9 +25,16 @@ int BitBlaster::line_of(const pugi::xml_node& n) const {
 }
 
 int BitBlaster::width_of(const pugi::xml_node& n) const {
-  if (auto w = n.attribute("width")) return w.as_int();
-  auto it = dtype_width_.find(n.attribute("dtype_id").value());
-  return it == dtype_width_.end() ? 1 : it->second;
+  int width = 1;
+  if (auto w = n.attribute("width")) {
+    width = w.as_int();
+  } else if (auto it = dtype_width_.find(n.attribute("dtype_id").value()); it != dtype_width_.end()) {
+    width = it->second;
+  }
+  // Widths are vector sizes below; a negative or huge one (found by fuzzing) overflowed them.
+  if (width < 1 || width > kMaxNetWidth)
+    fail(n, "net width " + std::to_string(width) + " out of range (1.." + std::to_string(kMaxNetWidth) + ")");
+  return width;
 }
 
 void BitBlaster::read_types() {
@@ -33,7 +42,8 @@ void BitBlaster::read_types() {
     const auto n = t.node();
     int width = 1;
     if (n.attribute("left") && n.attribute("right"))
-      width = std::abs(n.attribute("left").as_int() - n.attribute("right").as_int()) + 1;
+      width = static_cast<int>(std::min<long long>(
+          std::llabs(n.attribute("left").as_llong() - n.attribute("right").as_llong()) + 1, kMaxNetWidth + 1LL));
     dtype_width_[n.attribute("id").value()] = width;
   }
 }
@@ -82,6 +92,11 @@ void BitBlaster::check_ports(const pugi::xml_node& module) {
   if (!ok)
     fail(module, "module '" + top_ + "' must have exactly the ports input [7:0] A, input [7:0] B, "
                  "output [15:0] O (found: " + found.str() + ")");
+  // The scoped nets must match the module's ports (fuzzing found XML where they did not).
+  for (const char* port : {"A", "B", "O"})
+    if (vars_[find_var(port, module)].width != ports[port].second)
+      fail(module, std::string("port ") + port + " is declared " + std::to_string(ports[port].second) +
+                       " bits wide but its net has " + std::to_string(vars_[find_var(port, module)].width));
   for (int i = 0; i < 8; ++i) {
     Var& a = vars_[find_var("A", module)];
     Var& b = vars_[find_var("B", module)];

@@ -19,6 +19,7 @@ class BitBlaster {
   GateNetlist run();
 
  private:
+  static constexpr int kMaxNetWidth = 1 << 16;  // the widest net a multiplier netlist may hold
   using Bits = std::vector<int>;  // signal ids, LSB first
   struct Driver { pugi::xml_node assign; int rhs_bit = -1; };
   struct Var {

@@ -34,7 +34,7 @@ double number(const YAML::Node& n, const std::string& path, const std::string& k
 
 }  // namespace
 
-TechModel TechModel::load(const std::string& path) {
+TechModel TechModel::load(const std::string& path) try {
   if (!std::filesystem::exists(path)) throw file_error(path, "technology file not found");
   const YAML::Node root = load_yaml_file(path);  // duplicate keys rejected as in every config file
   const YAML::Node gates = root["gates"];
@@ -63,6 +63,12 @@ TechModel TechModel::load(const std::string& path) {
       throw file_error(path, it->first.Mark().line + 1, "unknown gate type '" + name + "' in gates.cells");
   }
   return t;
+} catch (const YAML::Exception& e) {
+  // e.g. a list or map where a single value belongs (found by fuzzing)
+  const std::string what = dynamic_cast<const YAML::BadConversion*>(&e)
+                               ? "expected a single value here, not a list or map"
+                               : "unexpected YAML structure (" + e.msg + ")";
+  throw e.mark.is_null() ? file_error(path, what) : file_error(path, e.mark.line + 1, what);
 }
 
 }  // namespace alwann::rtl

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package the build, the tests and the default run need.
+# Installs every Debian 12 package the build, the tests and the default run need
+# (with the argument `fuzz`, also what `make fuzz` needs).
 # Idempotent and non-interactive: only missing packages are installed.
 set -euo pipefail
 PKGS=(
@@ -9,6 +10,8 @@ PKGS=(
   nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev libpugixml-dev
   dataset-fashion-mnist gnuplot-nox libopenmpi-dev openmpi-bin
 )
+# `make fuzz` also needs clang with libFuzzer (`scripts/setup.sh fuzz`); `make test` does not.
+[ "${1:-}" = fuzz ] && PKGS+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -23,7 +23,12 @@ void requantize(const std::int32_t* c, const std::int32_t* sumx, int count, cons
     return;
   }
   for (int i = 0; i < count; ++i) {
-    const std::int32_t acc = c[i] - (p.zw != 0 ? p.zw * sumx[i] : 0) + p.constant;
+    // Wrapping 32-bit arithmetic, as the AVX-512 path's epi32 lanes do (plain
+    // int overflow at the limits the tests feed is undefined: UBSan).
+    // sumx may be null when zw == 0.
+    const std::uint32_t zw_sum = p.zw != 0 ? static_cast<std::uint32_t>(p.zw) * static_cast<std::uint32_t>(sumx[i]) : 0u;
+    const std::int32_t acc =
+        static_cast<std::int32_t>(static_cast<std::uint32_t>(c[i]) - zw_sum + static_cast<std::uint32_t>(p.constant));
     out[i] = to_code(p.zero_point + apply_multiplier(acc, p.m), p.lo, p.hi);
   }
 }

@@ -53,10 +53,15 @@ TEST_CASE("row requantisation equals the scalar fixed-point formula", "[requanti
       c[i] = trial % 7 == 0 ? any(rng) : small(rng) * 16;
       sumx[i] = sums(rng);
     }
-    if (count > 3) c[0] = INT32_MAX - p.constant, c[1] = INT32_MIN + 40000, c[2] = 0;
+    if (count > 3)  // at the int32 limits, computed with wrap-around as the kernels add
+      c[0] = static_cast<std::int32_t>(static_cast<std::uint32_t>(INT32_MAX) - static_cast<std::uint32_t>(p.constant)),
+      c[1] = INT32_MIN + 40000, c[2] = 0;
     std::vector<std::uint8_t> want(c.size());
     for (size_t i = 0; i < c.size(); ++i) {
-      const std::int32_t acc = c[i] - p.zw * sumx[i] + p.constant;
+      // 32-bit wrap-around, as the kernels compute (signed overflow would be undefined)
+      const std::int32_t acc = static_cast<std::int32_t>(static_cast<std::uint32_t>(c[i]) -
+                                                         static_cast<std::uint32_t>(p.zw) * static_cast<std::uint32_t>(sumx[i]) +
+                                                         static_cast<std::uint32_t>(p.constant));
       want[i] = code(p.zero_point + apply_multiplier(acc, p.m), p.lo, p.hi);
     }
     for (KernelPath path : paths()) {
