@@ -25,6 +25,14 @@ namespace alwann::rtl {
 
 namespace fs = std::filesystem;
 
+// -fno-dfg: Verilator 5.006's DFG optimiser mis-evaluates bit copies between
+// bits of one wide bus (`wire [2031:0] N; assign N[k] = N[j];` with cells
+// driving single bits others read): the model returned 0 for 1 x 128 where
+// the netlist gave 128 (issue 8). split_var on the top module's variables
+// turns such a bus into independent bits, so it is no longer one circular
+// signal (UNOPTFLAT) that Verilator re-evaluates until it settles.
+const char* const kModelRecipe = "verilator -fno-dfg split_var(top, *) v2";
+
 namespace {
 
 std::string compiler() {
@@ -40,11 +48,10 @@ std::vector<std::string> compile_flags(const std::vector<std::string>& includes)
   return f;
 }
 
-// Runs the jobs on all cores; the first failure's message is rethrown.
-void run_parallel(const std::vector<std::function<void()>>& jobs) {
+// Runs the jobs on all cores; returns each job's error message ("" = ok).
+std::vector<std::string> run_parallel_collect(const std::vector<std::function<void()>>& jobs) {
   std::atomic<size_t> next{0};
-  std::mutex m;
-  std::string first_error;
+  std::vector<std::string> errors(jobs.size());
   const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(jobs.size())));
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < n; ++t)
@@ -53,13 +60,18 @@ void run_parallel(const std::vector<std::function<void()>>& jobs) {
         try {
           jobs[i]();
         } catch (const std::exception& e) {
-          std::lock_guard<std::mutex> lock(m);
-          if (first_error.empty()) first_error = e.what();
+          errors[i] = e.what();
         }
       }
     });
   for (auto& t : threads) t.join();
-  if (!first_error.empty()) throw Error(first_error);
+  return errors;
+}
+
+// Runs the jobs on all cores; the first failure's message is rethrown.
+void run_parallel(const std::vector<std::function<void()>>& jobs) {
+  for (const auto& e : run_parallel_collect(jobs))
+    if (!e.empty()) throw Error(e);
 }
 
 void compile_object(const std::string& source, const std::string& object, const std::vector<std::string>& includes,
@@ -69,7 +81,11 @@ void compile_object(const std::string& source, const std::string& object, const 
   const std::string tmp = object + ".tmp" + std::to_string(::getpid());
   argv.insert(argv.end(), {"-c", source, "-o", tmp});
   const ProcessResult r = run_process(argv);
-  if (r.status != 0) throw file_error(file_for_errors, "C++ compiler failed on the Verilated model: " + r.output.substr(0, 300));
+  if (r.status != 0) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw file_error(file_for_errors, "C++ compiler failed on the Verilated model: " + r.output.substr(0, 300));
+  }
   fs::rename(tmp, object);
 }
 
@@ -103,9 +119,11 @@ std::vector<std::string> model_objects(const ModelSource& s, std::vector<std::fu
     return objs;
   }
   const std::string prefix = symbol_prefix(s), mdir = dir + "/verilated";
-  std::vector<std::string> args = {"--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
-                                   "-Wno-lint", "-Wno-style", "--top-module", s.top_module, "--prefix", prefix,
-                                   "-Mdir", mdir, s.path};
+  const std::string config = dir + "/split.vlt";
+  write_file_atomically(config, "`verilator_config\nsplit_var -module \"" + s.top_module + "\" -var \"*\"\n");
+  std::vector<std::string> args = {"--cc", "-O3", "-fno-dfg", "--x-assign", "fast", "--x-initial", "fast",
+                                   "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-SPLITVAR", "--top-module",
+                                   s.top_module, "--prefix", prefix, "-Mdir", mdir, config, s.path};
   for (const auto& l : s.libraries) args.push_back(l);
   run_verilator_or_throw(args, s.path);
   write_file_atomically(mdir + "/" + prefix + "__alwann.cpp", fmt::format(R"(// alwann's C entry points of one model
@@ -151,48 +169,84 @@ class LoadedModel final : public MultiplierModel {
 
 }  // namespace
 
-std::vector<std::function<MultiplierModelPtr()>> compile_models(const std::vector<ModelSource>& sources) {
-  if (sources.empty()) return {};
+std::vector<CompiledModel> compile_models(const std::vector<ModelSource>& sources) {
+  std::vector<CompiledModel> results(sources.size());
+  if (sources.empty()) return results;
+  std::vector<std::string> runtime;  // compiled only when some model must be built
+  // Verilate every model (failures recorded per source), then compile the
+  // C++ of all of them in parallel.
+  std::vector<std::function<void()>> jobs;
+  std::vector<size_t> job_source;
+  std::vector<std::vector<std::string>> objects(sources.size());
+  std::vector<std::string> done_lists(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const std::string dir = fs::path(cache_path("models/" + sources[i].content_hash + "/x")).parent_path().string();
+    done_lists[i] = dir + "/objects.txt";
+    if (!fs::exists(done_lists[i]))
+      fmt::print(stderr, "alwann: verilating {} ({}/{})\n", sources[i].path, i + 1, sources.size());
+    const size_t before = jobs.size();
+    try {
+      objects[i] = model_objects(sources[i], jobs);
+    } catch (const std::exception& e) {
+      results[i].error = e.what();
+      jobs.resize(before);
+      std::error_code ec;
+      fs::remove_all(fs::path(done_lists[i]).parent_path(), ec);  // no half-built model stays cached
+      continue;
+    }
+    for (size_t j = before; j < jobs.size(); ++j) job_source.push_back(i);
+  }
+  if (!jobs.empty()) {
+    fmt::print(stderr, "alwann: compiling {} model source files\n", jobs.size());
+    const auto errors = run_parallel_collect(jobs);
+    for (size_t j = 0; j < jobs.size(); ++j)
+      if (!errors[j].empty() && results[job_source[j]].error.empty()) {
+        results[job_source[j]].error = errors[j];
+        std::error_code ec;
+        fs::remove_all(fs::path(done_lists[job_source[j]]).parent_path(), ec);
+      }
+  }
   ContentHash batch;
-  for (const auto& s : sources) batch.add(s.content_hash);
+  std::vector<std::string> link_objects;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (!results[i].error.empty()) continue;
+    batch.add(sources[i].content_hash);
+    if (!fs::exists(done_lists[i])) {
+      std::string list;
+      for (const auto& o : objects[i]) list += o + "\n";
+      write_file_atomically(done_lists[i], list);
+    }
+    link_objects.insert(link_objects.end(), objects[i].begin(), objects[i].end());
+  }
+  if (link_objects.empty()) return results;
   const std::string so = cache_path("batches/" + batch.hex() + ".so");
   if (!fs::exists(so)) {
-    std::vector<std::string> objects = runtime_objects();
-    std::vector<std::function<void()>> jobs;
-    std::vector<std::pair<std::string, std::vector<std::string>>> pending;  // objects.txt to write
-    for (size_t i = 0; i < sources.size(); ++i) {
-      fmt::print(stderr, "alwann: verilating {} ({}/{})\n", sources[i].path, i + 1, sources.size());
-      const auto objs = model_objects(sources[i], jobs);
-      objects.insert(objects.end(), objs.begin(), objs.end());
-      pending.emplace_back(fs::path(objs.front()).parent_path().string() + "/objects.txt", objs);
-    }
-    fmt::print(stderr, "alwann: compiling {} model source files\n", jobs.size());
-    run_parallel(jobs);
-    for (const auto& [path, objs] : pending) {
-      std::string list;
-      for (const auto& o : objs) list += o + "\n";
-      if (!fs::exists(path)) write_file_atomically(path, list);
-    }
+    std::vector<std::string> objs = runtime_objects();
+    objs.insert(objs.end(), link_objects.begin(), link_objects.end());
     const std::string so_tmp = so + ".tmp" + std::to_string(::getpid());
     std::vector<std::string> argv = {compiler(), "-shared", "-o", so_tmp};
-    argv.insert(argv.end(), objects.begin(), objects.end());
+    argv.insert(argv.end(), objs.begin(), objs.end());
     argv.push_back("-lpthread");
     const ProcessResult r = run_process(argv);
-    if (r.status != 0) throw Error("linking the Verilated models failed: " + r.output.substr(0, 300));
+    if (r.status != 0) {
+      std::error_code ec;
+      fs::remove(so_tmp, ec);
+      throw Error("linking the Verilated models failed: " + r.output.substr(0, 300));
+    }
     fs::rename(so_tmp, so);
   }
   void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) throw file_error(so, std::string("cannot load compiled models: ") + ::dlerror());
-  std::vector<std::function<MultiplierModelPtr()>> factories;
-  for (const auto& s : sources) {
-    const std::string p = symbol_prefix(s);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (!results[i].error.empty()) continue;
+    const std::string p = symbol_prefix(sources[i]);
     auto n = reinterpret_cast<LoadedModel::New>(::dlsym(handle, (p + "_new").c_str()));
     auto d = reinterpret_cast<LoadedModel::Delete>(::dlsym(handle, (p + "_delete").c_str()));
     auto m = reinterpret_cast<LoadedModel::Multiply>(::dlsym(handle, (p + "_multiply").c_str()));
-    if (!n || !d || !m) throw file_error(so, "compiled models lack the entry points of " + s.path);
-    factories.push_back([n, d, m] { return std::make_unique<LoadedModel>(n, d, m); });
+    if (!n || !d || !m) throw file_error(so, "compiled models lack the entry points of " + sources[i].path);
+    results[i].factory = [n, d, m] { return std::make_unique<LoadedModel>(n, d, m); };
   }
-  return factories;
+  return results;
 }
 
 }  // namespace alwann::rtl

@@ -51,6 +51,28 @@ void MultiplierLibrary::add(MultiplierInfo info, ModelFactory factory, std::vect
   entries_[name] = std::move(e);
 }
 
+namespace {
+
+// A table-only multiplier's bit-true evaluator: its own product table.
+class TableModel final : public MultiplierModel {
+ public:
+  explicit TableModel(ProductTablePtr t) : table_(std::move(t)) {}
+  std::uint16_t multiply(std::uint8_t a, std::uint8_t b) override { return table_->raw(a, b); }
+
+ private:
+  ProductTablePtr table_;
+};
+
+}  // namespace
+
+void MultiplierLibrary::add_table(MultiplierInfo info, ProductTablePtr table) {
+  info.has_netlist = false;
+  const std::string name = info.name;
+  add(std::move(info), [table] { return std::make_unique<TableModel>(table); });
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_[name].table = std::move(table);
+}
+
 std::vector<std::string> MultiplierLibrary::names() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return order_;
@@ -128,6 +150,9 @@ std::shared_ptr<const GateNetlist> MultiplierLibrary::netlist(const std::string&
     info = e.info;
     libraries = e.libraries;
   }
+  if (!info.has_netlist)
+    throw file_error(info.source, "multiplier '" + name +
+                                      "' is a product table without a netlist: its toggle energy is unavailable");
   if (!fs::exists(info.verilog_path))
     throw file_error(info.verilog_path, "Verilog of multiplier '" + name + "' not found (needed for its netlist)");
   auto netlist = std::make_shared<GateNetlist>(read_verilog_netlist({info.verilog_path, name, libraries}, info.content_hash));
