@@ -117,7 +117,6 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
   ImportResult result;
   auto fail = [&](const std::string& file, const std::string& message) {
     if (options.strict) throw Error(message);
-    fmt::print(stderr, "alwann: skipping {}: {}\n", file, reason_of(message, file));
     result.failures.push_back({file, reason_of(message, file)});
   };
   auto is_signed = [&](const LibraryItem& item) {
