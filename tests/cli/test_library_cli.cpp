@@ -153,3 +153,33 @@ TEST_CASE("characterize outputs are all-or-nothing and its limits are checked") 
   CHECK_FALSE(fs::exists(dir / "out/characterization.json"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("optimize --library searches the library and its mapping files reproduce with no extra flag") {
+  const fs::path dir = library_workspace("optimize");
+  const std::string model = source_path("models/resnet8.onnx");
+  const auto r = run_alwann("optimize --model " + model + " --accelerator " +
+                            source_path("configs/accelerators/tile_array_2x16.yaml") + " --library " +
+                            (dir / "lib/lib.yaml").string() + " --images 32 --test-images 32 --population 8" +
+                            " --generations 1 --seed 2 --out " + (dir / "front").string());
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto front = json_of(dir / "front/front.json");
+  REQUIRE(front["front"].size() >= 1);
+  for (const auto& p : front["front"]) {
+    const std::string mapping = p["mapping"].get<std::string>();
+    const std::string text = slurp(mapping);
+    CHECK(text.find("library: [../../lib/lib.yaml]") != std::string::npos);
+    for (const auto& m : p["multipliers"]) {
+      const std::string name = m.get<std::string>();
+      CHECK((name == "mul8u_lowor" || name == "mul8u_tabtrunc" || name.empty()));
+    }
+    const auto s = run_alwann("simulate --model " + model + " --mapping " + mapping + " --images 32 --json " +
+                              (dir / "sim.json").string());
+    INFO(s.err);
+    REQUIRE(s.status == 0);
+    const auto sim = json_of(dir / "sim.json");
+    CHECK(sim["accuracy"].get<double>() == p["accuracy_test"].get<double>());
+    CHECK(sim["energy_pj"].get<double>() == Approx(p["energy_total_pj"].get<double>()));
+  }
+  fs::remove_all(dir);
+}
