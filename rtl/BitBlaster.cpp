@@ -145,6 +145,8 @@ void BitBlaster::read_assignments(const pugi::xml_node& scope) {
   for (auto n : scope.children("assignalias")) {
     const pugi::xml_node lhs = n.last_child();
     if (std::string(lhs.name()) != "varref") continue;
+    // A port aliased to itself drives nothing (it made undriven outputs look like loops).
+    if (std::string(n.first_child().attribute("name").value()) == lhs.attribute("name").value()) continue;
     Var& v = vars_[find_var(lhs.attribute("name").value(), lhs)];
     v.drivers.resize(v.width);
     for (int i = 0; i < v.width; ++i)
@@ -185,6 +187,21 @@ GateNetlist BitBlaster::run() {
   check_ports(module);
   read_assignments(scope);
   const int o = find_var("O", module);
+  // Undriven output bits, as ranges ("O[15:1]"), before any is resolved.
+  std::string undriven;
+  const Var& out = vars_[o];
+  for (int hi = 15; hi >= 0; --hi) {
+    auto driven = [&](int b) {
+      return out.state[b] == 2 || (b < static_cast<int>(out.drivers.size()) && out.drivers[b].assign);
+    };
+    if (driven(hi)) continue;
+    int lo = hi;
+    while (lo > 0 && !driven(lo - 1)) --lo;
+    undriven += (undriven.empty() ? "" : ", ") + std::string("O[") + std::to_string(hi) +
+                (lo == hi ? "" : ":" + std::to_string(lo)) + "]";
+    hi = lo;
+  }
+  if (!undriven.empty()) fail(module, "output bits " + undriven + " are not driven");
   for (int bit = 0; bit < 16; ++bit) net_.set_output(bit, resolve(o, bit, module));
   net_.finalize();
   return std::move(net_);

@@ -236,7 +236,22 @@ std::vector<CompiledModel> compile_models(const std::vector<ModelSource>& source
     fs::rename(so_tmp, so);
   }
   void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) throw file_error(so, std::string("cannot load compiled models: ") + ::dlerror());
+  if (!handle) {
+    // A damaged cached object: drop it and the batch's objects, build again once.
+    const std::string why = ::dlerror();
+    static thread_local int retries = 0;
+    std::error_code ec;
+    fs::remove(so, ec);
+    if (retries++ == 0) {
+      for (size_t i = 0; i < sources.size(); ++i)
+        if (results[i].error.empty()) fs::remove_all(fs::path(done_lists[i]).parent_path(), ec);
+      auto again = compile_models(sources);
+      retries = 0;
+      return again;
+    }
+    retries = 0;
+    throw file_error(so, "cannot load compiled models: " + why);
+  }
   for (size_t i = 0; i < sources.size(); ++i) {
     if (!results[i].error.empty()) continue;
     const std::string p = symbol_prefix(sources[i]);

@@ -6,6 +6,7 @@
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
 #include "rtl/BuiltinModels.hpp"
+#include "rtl/CacheEntries.hpp"
 #include "rtl/GateNetlist.hpp"
 #include "rtl/VerilogHeader.hpp"
 #include "rtl/VerilatorNetlistReader.hpp"
@@ -122,9 +123,8 @@ ProductTablePtr MultiplierLibrary::table(const std::string& name) {
   // Exhaustive simulation of the Verilated model, cached on disk by content.
   const std::string cached = cache_path("tables/" + info.name + "-" + info.content_hash + ".bin");
   std::shared_ptr<ProductTable> table;
-  std::error_code ec;
-  if (fs::exists(cached, ec)) {
-    table = std::make_shared<ProductTable>(ProductTable::load_bin(cached, info.name, info.is_signed));
+  if (auto t = load_cached_table(cached, info.name, info.is_signed)) {  // a damaged entry is dropped: rebuilt below
+    table = std::make_shared<ProductTable>(std::move(*t));
   } else {
     MultiplierModelPtr m = model(name);
     std::vector<std::uint16_t> data(ProductTable::kEntries);
@@ -132,7 +132,7 @@ ProductTablePtr MultiplierLibrary::table(const std::string& name) {
       for (int x = 0; x < 256; ++x)
         data[w * 256 + x] = m->multiply(static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(x));
     table = std::make_shared<ProductTable>(info.name, info.is_signed, std::move(data));
-    table->save_bin(cached);
+    save_cached_table(cached, *table);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = entry(name);

@@ -9,6 +9,7 @@
 #include "common/CacheDirectory.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
+#include "rtl/CacheEntries.hpp"
 #include "rtl/GateNetlist.hpp"
 #include "rtl/LibraryFile.hpp"
 #include "rtl/ModelCompiler.hpp"
@@ -90,6 +91,7 @@ std::vector<std::string> MultiplierLibrary::import_verilog(const std::vector<std
 
 MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vector<std::string>& paths,
                                                                   const ImportOptions& options) {
+  remove_stale_cache_temporaries();
   std::vector<std::string> cells;
   for (const auto& c : options.cell_libraries) {
     if (!fs::exists(c)) throw file_error(c, "cell library not found");
@@ -189,14 +191,8 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
     p.factory = compiled[i].factory;
     const std::string cached = table_cache(p.info);
     std::shared_ptr<const ProductTable> table;
-    std::error_code ec;
-    if (fs::exists(cached, ec)) {
-      try {
-        table = std::make_shared<const ProductTable>(ProductTable::load_bin(cached, p.info.name, p.info.is_signed));
-      } catch (const Error&) {
-        fs::remove(cached, ec);  // a damaged cache entry is dropped and rebuilt
-      }
-    }
+    if (auto t = load_cached_table(cached, p.info.name, p.info.is_signed))  // damaged: dropped, rebuilt below
+      table = std::make_shared<const ProductTable>(std::move(*t));
     if (!table) {
       MultiplierModelPtr m = p.factory();
       std::vector<std::uint16_t> data(ProductTable::kEntries);
@@ -209,7 +205,7 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
         fail(p.source.path, file_error(p.source.path, why).what());
         continue;
       }
-      table->save_bin(cached);
+      save_cached_table(cached, *table);
     }
     checked.emplace_back(std::move(p), std::move(table));
   }

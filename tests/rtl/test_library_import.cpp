@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/CacheDirectory.hpp"
 #include "common/Error.hpp"
 #include "rtl/Characterization.hpp"
 #include "rtl/MultiplierLibrary.hpp"
@@ -172,4 +173,26 @@ TEST_CASE("malformed library files are rejected with file and line") {
         std::string::npos);
   CHECK(attempt("multiplier: []\n").find("a map with a list 'multipliers:'") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("a damaged cached product table is detected by its hash, dropped and rebuilt") {
+  auto& lib = MultiplierLibrary::instance();
+  lib.import_library({test::fixture("library/muls/mul8u_lowor.v")}, {});
+  const fs::path cached =
+      fs::path(cache_directory()) / "tables" / ("mul8u_lowor-" + lib.info("mul8u_lowor").content_hash + ".bin");
+  REQUIRE(fs::exists(cached));
+  const auto good = lib.table("mul8u_lowor")->data();
+  {  // same size, wrong content: only the hash can tell
+    std::fstream f(cached, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(1000);
+    f.write("\x12\x34\x56\x78", 4);
+  }
+  const std::string before = [&] { std::ifstream in(cached, std::ios::binary); std::stringstream s; s << in.rdbuf(); return s.str(); }();
+  lib.import_library({test::fixture("library/muls/mul8u_lowor.v")}, {});
+  CHECK(lib.table("mul8u_lowor")->data() == good);
+  std::ifstream in(cached, std::ios::binary);
+  std::stringstream after;
+  after << in.rdbuf();
+  CHECK(after.str() != before);  // rewritten from the model
+  CHECK(after.str() == lib.table("mul8u_lowor")->bin_bytes());
 }
