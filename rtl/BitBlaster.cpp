@@ -59,6 +59,9 @@ void BitBlaster::read_vars(const pugi::xml_node& scope) {
     Var v;
     v.name = vs.attribute("name").value();
     v.width = width_of(vs);
+    net_bits_ += v.width;
+    if (net_bits_ > kMaxNetBits)
+      fail(vs, "more than " + std::to_string(kMaxNetBits) + " net bits: too large for an 8x8 multiplier netlist");
     v.bits.assign(v.width, -1);
     v.state.assign(v.width, 0);
     var_index_[v.name] = static_cast<int>(vars_.size());
@@ -160,8 +163,12 @@ int BitBlaster::resolve(int var, int bit, const pugi::xml_node& at) {
   if (v.state[bit] == 1) fail(at, "combinational loop through net '" + v.name + "'");
   if (v.drivers.size() <= static_cast<size_t>(bit) || !v.drivers[bit].assign)
     fail(at, "net '" + v.name + "' bit " + std::to_string(bit) + " is read but never driven");
+  if (depth_ >= kMaxResolveDepth)
+    fail(at, "more than " + std::to_string(kMaxResolveDepth) + " chained assignments (at net '" + v.name +
+                 "'): too deep for an 8x8 multiplier netlist");
   v.state[bit] = 1;
   const Driver d = v.drivers[bit];
+  struct Depth { int& d; explicit Depth(int& x) : d(++x) {} ~Depth() { --d; } } depth(depth_);
   const Bits& value = assign_value(d.assign);
   Var& v2 = vars_[var];  // (vars_ does not grow, but keep the reference fresh)
   v2.bits[bit] = d.rhs_bit < static_cast<int>(value.size()) ? value[d.rhs_bit] : GateNetlist::kConst0;

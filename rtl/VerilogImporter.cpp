@@ -76,6 +76,11 @@ std::string disagreement(const GateNetlist& netlist, const ProductTable& table, 
   return "";
 }
 
+// Verilog files larger than this are refused before Verilator runs (docs/
+// multipliers.md "Limits"): 8x8 netlists are ~10-200 kB; a 14 MB file kept
+// Verilator busy for minutes with no progress.
+constexpr std::uintmax_t kMaxVerilogBytes = 4u << 20;
+
 std::string table_cache(const MultiplierInfo& info) {
   return cache_path("tables/" + info.name + "-" + info.content_hash + ".bin");
 }
@@ -148,6 +153,11 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
         tables.emplace_back(std::move(info), std::move(table));
         continue;
       }
+      std::error_code size_ec;
+      const std::uintmax_t bytes = fs::file_size(item.path, size_ec);
+      if (!size_ec && bytes > kMaxVerilogBytes)
+        throw file_error(item.path, fmt::format("{:.1f} MB of Verilog: the limit is {} MB for one 8x8 multiplier",
+                                                static_cast<double>(bytes) / (1 << 20), kMaxVerilogBytes >> 20));
       const std::string text = read_file(item.path);
       if (!declares_module(text, item.name))
         throw file_error(item.path, "no module named '" + item.name + "' (the module must be named like the file)");

@@ -196,3 +196,27 @@ TEST_CASE("a damaged cached product table is detected by its hash, dropped and r
   CHECK(after.str() != before);  // rewritten from the model
   CHECK(after.str() == lib.table("mul8u_lowor")->bin_bytes());
 }
+
+TEST_CASE("netlists beyond the documented size limits are refused with a message, not a crash") {
+  const fs::path dir = fs::temp_directory_path() / ("alwann-limits-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {  // 6000 chained assignments: deeper than kMaxResolveDepth
+    std::ofstream v(dir / "mul8u_chain.v");
+    v << "module mul8u_chain(A, B, O);\n input [7:0] A; input [7:0] B; output [15:0] O;\n wire [5999:0] w;\n"
+      << " assign w[0] = A[0] & B[0];\n";
+    for (int i = 1; i < 6000; ++i) v << " assign w[" << i << "] = w[" << i - 1 << "] ^ A[" << i % 8 << "];\n";
+    v << " assign O = {15'b0, w[5999]};\nendmodule\n";
+  }
+  const std::string deep = test::error_of([&] { MultiplierLibrary::instance().import_library({(dir / "mul8u_chain.v").string()}, {}); });
+  CHECK(deep.find("more than 4000 chained assignments") != std::string::npos);
+  {  // 5 MB: over the file size limit, refused before Verilator runs
+    std::ofstream v(dir / "mul8u_huge.v");
+    v << "module mul8u_huge(A, B, O);\n" << std::string(5 << 20, ' ') << "\nendmodule\n";
+  }
+  const std::string huge = test::error_of([&] { MultiplierLibrary::instance().import_library({(dir / "mul8u_huge.v").string()}, {}); });
+  CHECK(huge.find("mul8u_huge.v: 5.0 MB of Verilog: the limit is 4 MB") != std::string::npos);
+  fs::remove_all(dir);
+  // No Verilator temporary folder of this process is left behind.
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+    CHECK(e.path().filename().string().rfind("alwann-xml-" + std::to_string(::getpid()) + "-", 0) != 0);
+}
