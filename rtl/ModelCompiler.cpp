@@ -15,6 +15,7 @@
 #include "common/CacheDirectory.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
+#include "rtl/ImportProgress.hpp"
 #include "rtl/VerilatorRunner.hpp"
 
 #ifndef ALWANN_CXX_COMPILER
@@ -172,38 +173,39 @@ class LoadedModel final : public MultiplierModel {
 std::vector<CompiledModel> compile_models(const std::vector<ModelSource>& sources) {
   std::vector<CompiledModel> results(sources.size());
   if (sources.empty()) return results;
-  std::vector<std::string> runtime;  // compiled only when some model must be built
-  // Verilate every model (failures recorded per source), then compile the
-  // C++ of all of them in parallel.
-  std::vector<std::function<void()>> jobs;
-  std::vector<size_t> job_source;
+  // Each model to build is one task (verilate, then compile its unity file),
+  // run on all cores, so Verilator of one overlaps the compiler of another.
+  // Failures are recorded per source; nothing half-built stays cached.
   std::vector<std::vector<std::string>> objects(sources.size());
   std::vector<std::string> done_lists(sources.size());
+  std::vector<std::function<void()>> tasks;
+  std::vector<size_t> task_source;
   for (size_t i = 0; i < sources.size(); ++i) {
     const std::string dir = fs::path(cache_path("models/" + sources[i].content_hash + "/x")).parent_path().string();
     done_lists[i] = dir + "/objects.txt";
-    if (!fs::exists(done_lists[i]))
-      fmt::print(stderr, "alwann: verilating {} ({}/{})\n", sources[i].path, i + 1, sources.size());
-    const size_t before = jobs.size();
-    try {
-      objects[i] = model_objects(sources[i], jobs);
-    } catch (const std::exception& e) {
-      results[i].error = e.what();
-      jobs.resize(before);
-      std::error_code ec;
-      fs::remove_all(fs::path(done_lists[i]).parent_path(), ec);  // no half-built model stays cached
+    if (fs::exists(done_lists[i])) {
+      std::vector<std::function<void()>> none;
+      objects[i] = model_objects(sources[i], none);  // cached: reads objects.txt
       continue;
     }
-    for (size_t j = before; j < jobs.size(); ++j) job_source.push_back(i);
+    task_source.push_back(i);
   }
-  if (!jobs.empty()) {
-    fmt::print(stderr, "alwann: compiling {} model source files\n", jobs.size());
-    const auto errors = run_parallel_collect(jobs);
-    for (size_t j = 0; j < jobs.size(); ++j)
-      if (!errors[j].empty() && results[job_source[j]].error.empty()) {
-        results[job_source[j]].error = errors[j];
+  if (!task_source.empty()) {
+    Progress progress("building models", task_source.size());
+    for (const size_t i : task_source)
+      tasks.push_back([&, i] {
+        std::vector<std::function<void()>> compile;
+        objects[i] = model_objects(sources[i], compile);
+        for (auto& c : compile) c();
+        progress.step(sources[i].path);
+      });
+    const auto errors = run_parallel_collect(tasks);
+    progress.finish();
+    for (size_t t = 0; t < tasks.size(); ++t)
+      if (!errors[t].empty()) {
+        results[task_source[t]].error = errors[t];
         std::error_code ec;
-        fs::remove_all(fs::path(done_lists[job_source[j]]).parent_path(), ec);
+        fs::remove_all(fs::path(done_lists[task_source[t]]).parent_path(), ec);
       }
   }
   ContentHash batch;

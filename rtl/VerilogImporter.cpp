@@ -2,15 +2,19 @@
 // files at run time. One bad circuit is reported and skipped (unless strict).
 #include <fmt/core.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <regex>
+#include <thread>
 
 #include "common/CacheDirectory.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
 #include "rtl/CacheEntries.hpp"
 #include "rtl/GateNetlist.hpp"
+#include "rtl/ImportProgress.hpp"
 #include "rtl/LibraryFile.hpp"
 #include "rtl/ModelCompiler.hpp"
 #include "rtl/MultiplierLibrary.hpp"
@@ -175,16 +179,37 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
     }
   }
   // Netlists first: they check syntax and ports quickly (Verilator xml-only)
-  // before any compiler time is spent.
+  // before any compiler time is spent; one Verilator per core.
+  std::vector<std::string> netlist_errors(pending.size());
+  if (!pending.empty()) {
+    std::unique_ptr<Progress> progress;
+    if (pending.size() > 1) progress = std::make_unique<Progress>("reading netlists", pending.size());
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), pending.size()));
+    for (unsigned t = 0; t < n; ++t)
+      workers.emplace_back([&] {
+        for (size_t i; (i = next++) < pending.size();) {
+          Pending& p = pending[i];
+          try {
+            p.netlist = std::make_shared<GateNetlist>(
+                read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries}, p.info.content_hash));
+          } catch (const std::exception& e) {
+            netlist_errors[i] = e.what();
+          }
+          if (progress) progress->step(p.source.path);
+        }
+      });
+    for (auto& w : workers) w.join();
+    if (progress) progress->finish();
+  }
   std::vector<Pending> readable;
-  for (auto& p : pending) {
-    try {
-      p.netlist = std::make_shared<GateNetlist>(
-          read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries}, p.info.content_hash));
-      readable.push_back(std::move(p));
-    } catch (const Error& e) {
-      fail(p.source.path, e.what());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!netlist_errors[i].empty()) {
+      fail(pending[i].source.path, netlist_errors[i]);
+      continue;
     }
+    readable.push_back(std::move(pending[i]));
   }
   std::vector<ModelSource> sources;
   for (const auto& p : readable) sources.push_back(p.source);
