@@ -179,17 +179,27 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
     }
   }
   // Netlists first: they check syntax and ports quickly (Verilator xml-only)
-  // before any compiler time is spent; one Verilator per core.
+  // before any compiler time is spent; one Verilator per core. A circuit whose
+  // checked table is cached passed all this before (same content hash): its
+  // netlist is read lazily, when energy is asked for (a cached re-import of a
+  // large library costs hashing, table loads and one dlopen).
   std::vector<std::string> netlist_errors(pending.size());
-  if (!pending.empty()) {
+  std::vector<size_t> to_read;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const std::string t = table_cache(pending[i].info);
+    std::error_code ec;
+    if (!fs::exists(t, ec) || !fs::exists(t + ".sum", ec)) to_read.push_back(i);
+  }
+  if (!to_read.empty()) {
     std::unique_ptr<Progress> progress;
-    if (pending.size() > 1) progress = std::make_unique<Progress>("reading netlists", pending.size());
+    if (to_read.size() > 1) progress = std::make_unique<Progress>("reading netlists", to_read.size());
     std::atomic<size_t> next{0};
     std::vector<std::thread> workers;
-    const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), pending.size()));
+    const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), to_read.size()));
     for (unsigned t = 0; t < n; ++t)
       workers.emplace_back([&] {
-        for (size_t i; (i = next++) < pending.size();) {
+        for (size_t k; (k = next++) < to_read.size();) {
+          const size_t i = to_read[k];
           Pending& p = pending[i];
           try {
             p.netlist = std::make_shared<GateNetlist>(
@@ -229,6 +239,15 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
     if (auto t = load_cached_table(cached, p.info.name, p.info.is_signed))  // damaged: dropped, rebuilt below
       table = std::make_shared<const ProductTable>(std::move(*t));
     if (!table) {
+      if (!p.netlist) {  // the cached table was damaged: the check needs the netlist after all
+        try {
+          p.netlist = std::make_shared<GateNetlist>(
+              read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries}, p.info.content_hash));
+        } catch (const Error& e) {
+          fail(p.source.path, e.what());
+          continue;
+        }
+      }
       MultiplierModelPtr m = p.factory();
       std::vector<std::uint16_t> data(ProductTable::kEntries);
       for (int w = 0; w < 256; ++w)
@@ -251,7 +270,7 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
   for (auto& [p, table] : checked) {
     add(p.info, p.factory, p.source.libraries);
     std::lock_guard<std::mutex> lock(mutex_);
-    entries_[p.info.name].netlist = p.netlist;
+    entries_[p.info.name].netlist = p.netlist;  // null: read on first use (netlist())
     entries_[p.info.name].table = table;
     added.emplace_back(order[p.info.name], p.info.name);
   }
