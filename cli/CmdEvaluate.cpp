@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "cli/CommandRegistry.hpp"
 #include "cli/LibraryOptions.hpp"
@@ -31,7 +32,7 @@ std::vector<std::string> load_multipliers(EvaluateArgs& a) {
   std::vector<std::string> more;
   if (rtl::is_table_file(a.multipliers)) more.push_back(a.multipliers);
   const auto names = load_library(a.library, more);
-  if (!more.empty()) a.multipliers = names.back();
+  if (!more.empty()) a.multipliers = std::filesystem::path(a.multipliers).stem().string();
   return names;
 }
 

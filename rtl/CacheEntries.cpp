@@ -52,7 +52,8 @@ void remove_stale_cache_temporaries() {
         const long pid = std::stol(m[1].str());
         if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
           std::error_code rm;
-          fs::remove(it->path(), rm);
+          if (it->is_directory(rm)) it.disable_recursion_pending();
+          fs::remove_all(it->path(), rm);  // a file, or a Verilator output folder
         }
       }
     }

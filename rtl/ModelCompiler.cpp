@@ -122,11 +122,25 @@ std::vector<std::string> model_objects(const ModelSource& s, std::vector<std::fu
   const std::string prefix = symbol_prefix(s), mdir = dir + "/verilated";
   const std::string config = dir + "/split.vlt";
   write_file_atomically(config, "`verilator_config\nsplit_var -module \"" + s.top_module + "\" -var \"*\"\n");
+  // Verilated into a folder of this process, then renamed into place: MPI
+  // ranks (or two runs) importing the same library at once never write into
+  // one folder; the loser of the rename uses the winner's identical output.
+  const std::string mine = mdir + ".tmp" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove_all(mine, ec);
   std::vector<std::string> args = {"--cc", "-O3", "-fno-dfg", "--x-assign", "fast", "--x-initial", "fast",
                                    "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-SPLITVAR", "--top-module",
-                                   s.top_module, "--prefix", prefix, "-Mdir", mdir, config, s.path};
+                                   s.top_module, "--prefix", prefix, "-Mdir", mine, config, s.path};
   for (const auto& l : s.libraries) args.push_back(l);
-  run_verilator_or_throw(args, s.path);
+  try {
+    run_verilator_or_throw(args, s.path);
+  } catch (...) {
+    fs::remove_all(mine, ec);
+    throw;
+  }
+  fs::rename(mine, mdir, ec);
+  if (ec) fs::remove_all(mine, ec);
+  if (!fs::is_directory(mdir)) throw file_error(s.path, "cannot place the Verilated model in " + mdir);
   write_file_atomically(mdir + "/" + prefix + "__alwann.cpp", fmt::format(R"(// alwann's C entry points of one model
 #include <cstdint>
 #include <verilated.h>

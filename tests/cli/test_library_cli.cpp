@@ -100,7 +100,7 @@ TEST_CASE("a table-only multiplier is priced by its library power, and refused w
   fs::remove_all(dir);
 }
 
-TEST_CASE("characterize skips a broken circuit with exit 3 and an errors entry; --strict writes nothing") {
+TEST_CASE("characterize skips a broken circuit with exit 3 and an errors entry, and --strict writes nothing") {
   const fs::path dir = library_workspace("batch");
   const std::string inputs = (dir / "lib/muls").string() + " " + (dir / "lib/broken/mul8u_broken.v").string();
   const auto r = run_alwann("characterize --library " + inputs + " --random-ops 2000 --out " + (dir / "out").string());
