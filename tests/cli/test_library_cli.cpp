@@ -196,3 +196,17 @@ TEST_CASE("optimize --library searches the library and its mapping files reprodu
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("evaluate --sweep --library sweeps the given library, not the built-in one") {
+  const fs::path dir = library_workspace("sweep");
+  const auto r = run_alwann("evaluate --model " + source_path("models/resnet8.onnx") + " --library " +
+                            (dir / "lib/lib.yaml").string() + " --sweep --images 20 --json " + (dir / "s.json").string());
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto rows = json_of(dir / "s.json")["multipliers"];
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["multiplier"] == "mul8u_lowor");
+  CHECK(rows[1]["multiplier"] == "mul8u_tabtrunc");
+  CHECK(rows[0]["power_mw"].get<double>() == Approx(0.2));
+  fs::remove_all(dir);
+}
