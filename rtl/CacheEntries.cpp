@@ -41,7 +41,7 @@ void remove_stale_cache_temporaries() {
   std::call_once(once, [] {
     static const std::regex temporary(".*\\.tmp\\.?([0-9]+)$");
     std::error_code ec;
-    for (const char* sub : {"models", "batches", "runtime", "tables", "netlists"}) {
+    for (const char* sub : {"models", "groups", "batches", "runtime", "tables", "netlists"}) {
       const fs::path dir = fs::path(cache_directory()) / sub;
       if (!fs::is_directory(dir, ec)) continue;
       for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
