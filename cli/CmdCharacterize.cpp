@@ -11,8 +11,10 @@
 
 #include "cli/CommandRegistry.hpp"
 #include "cli/LibraryOptions.hpp"
+#include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
+#include "mapping/TechnologyFigures.hpp"
 #include "rtl/Characterization.hpp"
 #include "rtl/TechModel.hpp"
 
@@ -21,16 +23,18 @@ namespace {
 
 // Exit status when some circuits were skipped and the rest written (docs/multipliers.md).
 constexpr int kSomeSkipped = 3;
-constexpr std::size_t kMaxRandomOperations = 100000000;
+constexpr std::int64_t kMaxRandomOperations = 1000000000;  // 0 gave energy 0.0, 2^64-1 never ended
 
 struct Options {
   LibraryArgs library;
   std::vector<std::string> only;
   bool strict = false;
-  std::string out = ".", export_tables, tech = rtl::TechModel::default_path();
+  std::string out = ".", export_tables, tech;  // tech empty: rtl::TechModel::default_path()
   std::size_t random_operations = 1000000;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 };
+
+std::string tech_path(const Options& o) { return o.tech.empty() ? rtl::TechModel::default_path() : o.tech; }
 
 std::vector<std::string> select_names(const Options& o, rtl::MultiplierLibrary& lib,
                                       std::vector<rtl::CharacterizationError>& errors) {
@@ -62,9 +66,6 @@ void print_table(const std::vector<rtl::Characterization>& rows) {
 }
 
 void check_options(const Options& o) {
-  if (o.random_operations < 1 || o.random_operations > kMaxRandomOperations)
-    throw Error(fmt::format("--random-ops {}: must be in 1..{}", o.random_operations, kMaxRandomOperations));
-  if (o.threads < 1 || o.threads > 1024) throw Error(fmt::format("--threads {}: must be in 1..1024", o.threads));
   std::error_code ec;
   if (!o.export_tables.empty() && std::filesystem::exists(o.export_tables, ec) &&
       !std::filesystem::is_directory(o.export_tables, ec))
@@ -76,7 +77,9 @@ void check_options(const Options& o) {
 int run(const Options& o) {
   check_options(o);
   import_options(o.library);  // --signed/--unsigned/--cells consistency before any work
-  auto tech = std::make_shared<const rtl::TechModel>(rtl::TechModel::load(o.tech));
+  // The whole file through the declared keys and ranges, as simulate reads it, so both accept the same files.
+  mapping::TechnologyFigures::load(tech_path(o));
+  auto tech = std::make_shared<const rtl::TechModel>(rtl::TechModel::load(tech_path(o)));
   auto& lib = rtl::MultiplierLibrary::instance();
   std::vector<rtl::CharacterizationError> errors;
   std::vector<std::string> names = select_names(o, lib, errors);
@@ -84,7 +87,7 @@ int run(const Options& o) {
   std::atomic<size_t> next{0}, done{0};
   std::mutex m;
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < std::min<size_t>(o.threads, names.size()); ++t)
+  for (std::size_t t = 0; t < std::min<std::size_t>(static_cast<std::size_t>(o.threads), names.size()); ++t)
     pool.emplace_back([&] {
       for (size_t i; (i = next++) < names.size();) {
         try {
@@ -117,7 +120,7 @@ int run(const Options& o) {
   out.commit();
   print_table(rows);
   fmt::print("wrote {0}/characterization.json and {0}/characterization.csv ({1} multipliers, technology {2})\n",
-             o.out, rows.size(), o.tech);
+             o.out, rows.size(), tech_path(o));
   if (!o.export_tables.empty()) fmt::print("exported {} product tables to {}\n", rows.size(), o.export_tables);
   if (errors.empty()) return 0;
   fmt::print("skipped {} circuit(s):\n", errors.size());
@@ -131,12 +134,17 @@ CommandRegistration registration(
       auto o = std::make_shared<Options>();
       add_library_options(app, o->library, "--verilog");
       app.add_flag("--strict", o->strict, "Any failing circuit is fatal and nothing is written (default: skip it, exit 3)");
-      app.add_option("--multipliers", o->only, "Only these multipliers")->delimiter(',');
+      app.add_option("--multipliers", o->only, "Only these multipliers")->delimiter(',')->default_str("all");
       app.add_option("--out", o->out, "Folder for characterization.json/.csv")->capture_default_str();
-      app.add_option("--export-tables", o->export_tables, "Write <DIR>/<name>.bin product tables (tf-approximate format)");
-      app.add_option("--random-ops", o->random_operations, "Random operand pairs for the energy estimate (1..1e8)")->capture_default_str();
-      app.add_option("--tech", o->tech, "Technology file")->capture_default_str();
-      app.add_option("--threads", o->threads, "Worker threads")->capture_default_str();
+      app.add_option("--export-tables", o->export_tables, "Write <DIR>/<name>.bin product tables (tf-approximate format)")
+          ->default_str("none");
+      app.add_option("--random-ops", o->random_operations, "Random operand pairs for the energy estimate")
+          ->check(whole_number_range(1, kMaxRandomOperations))
+          ->capture_default_str();
+      // The default is resolved when the command runs, so --help does not show the build machine's path.
+      app.add_option("--tech", o->tech, "Technology file")
+          ->default_str("$ALWANN_TECH_FILE, else configs/tech/generic45.yaml of the alwann sources");
+      add_threads_option(app, o->threads, "Worker threads");
       return [o] { return run(*o); };
     });
 

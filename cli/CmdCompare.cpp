@@ -6,6 +6,7 @@
 
 #include "cli/CommandRegistry.hpp"
 #include "cli/LibraryOptions.hpp"
+#include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
 #include "sim/CompareChart.hpp"
@@ -62,16 +63,24 @@ const alwann::cli::CommandRegistration registration{
       auto a = std::make_shared<CompareArgs>();
       sub.add_option("configs", a->configs, "MAPPING.yaml, ACCEL.yaml,MAPPING.yaml, or a file listing them")->required();
       alwann::cli::add_workload_options(sub, a->workload);
-      sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")->check(CLI::NonNegativeNumber);
-      sub.add_option("--detail", a->detail, "pe or fold")->check(CLI::IsMember({"pe", "fold"}));
-      sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")->check(CLI::IsMember({"none", "alwann", "data"}));
-      sub.add_option("--stream", a->stream, "Images simulated back to back")->check(CLI::PositiveNumber);
-      sub.add_option("--csv", a->csv, "CSV output");
+      sub.add_option("--images", a->images, "Test images for the accuracy (0: none)")
+          ->check(alwann::cli::whole_number_range(0, alwann::cli::kMaxImages))
+          ->capture_default_str();
+      sub.add_option("--detail", a->detail, "pe or fold")->check(CLI::IsMember({"pe", "fold"}))->capture_default_str();
+      sub.add_option("--tune", a->tune, "Weight update: none|alwann|data")
+          ->check(CLI::IsMember({"none", "alwann", "data"}))
+          ->capture_default_str();
+      sub.add_option("--stream", a->stream, "Images simulated back to back")
+          ->check(alwann::cli::whole_number_range(1, alwann::sim::kMaxStreamImages))
+          ->capture_default_str();
+      sub.add_option("--csv", a->csv, "CSV output")->capture_default_str();
       sub.add_option("--chart", a->chart, "Bar chart of the energy by component: FILE.svg or FILE.png (gnuplot)")
           ->capture_default_str();
       alwann::cli::add_library_options(sub, a->library);
       return [a]() {
         using namespace alwann;
+        check_output_path(a->csv);
+        check_output_path(a->chart);
         std::vector<Pair> pairs;
         for (const auto& c : a->configs) expand(c, pairs);
         // Parse and validate every file before simulating anything.

@@ -9,6 +9,7 @@
 
 #include "cli/CommandRegistry.hpp"
 #include "cli/LibraryOptions.hpp"
+#include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "nn/Evaluation.hpp"
 #include "rtl/LibraryFile.hpp"
@@ -48,7 +49,7 @@ nn::EvaluationSetup make_setup(const EvaluateArgs& a) {
   setup.images = a.images;
   setup.calibration_images = a.calibration;
   setup.calibration_seed = a.seed;
-  setup.threads = std::max(1, a.threads);
+  setup.threads = a.threads;
   setup.import.keep_fully_connected_exact = !a.approximate_fc;
   return setup;
 }
@@ -99,6 +100,7 @@ int run_sweep(const EvaluateArgs& a, const std::vector<std::string>& imported) {
 }
 
 int run(EvaluateArgs a) {
+  if (!a.json_out.empty()) check_output_path(a.json_out);
   const std::vector<std::string> imported = load_multipliers(a);
   if (a.sweep) return run_sweep(a, imported);
   const auto t0 = std::chrono::steady_clock::now();
@@ -162,17 +164,22 @@ const CommandRegistration reg{
     "evaluate", "Top-1 accuracy of a quantised network with approximate multipliers", [](CLI::App& sub) {
       auto a = std::make_shared<EvaluateArgs>();
       sub.add_option("--model", a->model, "ONNX model (its .yaml beside it gives the input normalisation)")->required();
-      sub.add_option("--data", a->data, "fashion-mnist or a directory with IDX or CIFAR-10 binary files "
-                                        "(default: the model's dataset)");
+      sub.add_option("--data", a->data, "fashion-mnist or a directory with IDX or CIFAR-10 binary files")
+          ->default_str("the model's data set");
       sub.add_option("--multipliers", a->multipliers,
                      "one multiplier name (or a .bin product table) for every approximable layer, or a YAML file "
                      "layer -> multiplier")
           ->capture_default_str();
       sub.add_option("--tune", a->tune, "weight update: none | alwann | data")->capture_default_str();
-      sub.add_option("--images", a->images, "number of test images (the first N)")->capture_default_str();
+      sub.add_option("--images", a->images, "number of test images (the first N)")
+          ->check(whole_number_range(1, kMaxImages))
+          ->capture_default_str();
       sub.add_option("--scheme", a->scheme, "quantisation: tf-uint8 | int8-symmetric")->capture_default_str();
-      sub.add_option("--threads", a->threads, "worker threads (results do not depend on it)")->capture_default_str();
-      sub.add_option("--calibration-images", a->calibration, "training images for calibration")->capture_default_str();
+      add_threads_option(sub, a->threads);
+      // 0 would leave every activation range empty (21 % instead of 94 %).
+      sub.add_option("--calibration-images", a->calibration, "training images for calibration")
+          ->check(whole_number_range(1, kMaxImages))
+          ->capture_default_str();
       sub.add_option("--seed", a->seed, "seed choosing the calibration images")->capture_default_str();
       sub.add_flag("--approximate-fc", a->approximate_fc, "approximate fully connected layers too");
       sub.add_flag("--skip-float", a->skip_float, "do not run the float reference");
@@ -180,7 +187,7 @@ const CommandRegistration reg{
                    "evaluate every multiplier of the scheme's signedness (--library's, else the built-in ones) "
                    "uniformly with each --tune");
       add_library_options(sub, a->library);
-      sub.add_option("--json", a->json_out, "write the results as JSON");
+      sub.add_option("--json", a->json_out, "write the results as JSON")->default_str("none");
       return [a]() { return run(*a); };
     }};
 

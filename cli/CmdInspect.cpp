@@ -36,7 +36,7 @@ const CommandRegistration reg{
       sub.add_option("--model", *model, "ONNX model file")->required();
       sub.add_flag("--approximate-fc", *approximate_fc,
                    "count fully connected layers as approximable (the paper keeps them exact)");
-      sub.add_option("--json", *json_out, "also write the layer table as JSON");
+      sub.add_option("--json", *json_out, "also write the layer table as JSON")->default_str("none");
       return [=]() {
         nn::ImportOptions opt;
         opt.keep_fully_connected_exact = !*approximate_fc;

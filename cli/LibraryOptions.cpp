@@ -7,8 +7,10 @@ namespace alwann::cli {
 void add_library_options(CLI::App& app, LibraryArgs& args, const std::string& aliases) {
   app.add_option("--library" + (aliases.empty() ? "" : "," + aliases), args.paths,
                  "Multipliers to import: Verilog files, folders of .v, .bin product tables (tf-approximate) "
-                 "or library files (.yaml)");
-  app.add_option("--cells", args.cells, "Verilog files defining the cells your netlists instantiate");
+                 "or library files (.yaml)")
+      ->default_str("none: the built-in library");
+  app.add_option("--cells", args.cells, "Verilog files defining the cells your netlists instantiate")
+      ->default_str("$ALWANN_CELLS_FILE, else the built-in 45 nm cells");
   app.add_flag("--signed", args.force_signed, "Treat imported multipliers as signed (default: mul8s_ prefix)");
   app.add_flag("--unsigned", args.force_unsigned, "Treat imported multipliers as unsigned");
 }

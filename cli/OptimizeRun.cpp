@@ -46,6 +46,8 @@ void check_args(const OptimizeArgs& a) {
   if (a.threads < 1 || a.threads > 4 * hw)
     throw Error("--threads " + std::to_string(a.threads) + ": must be in 1.." + std::to_string(4 * hw));
   if (a.cache_mb < 0 || a.cache_mb > (1 << 20)) throw Error("--cache-mb " + std::to_string(a.cache_mb) + ": must be in 0..1048576");
+  if (!(a.reject_margin >= 0 && a.reject_margin <= 100))
+    throw Error("--reject-margin " + fmt::format("{}", a.reject_margin) + ": must be in 0..100 (percentage points)");
   if (a.max_loss && (*a.max_loss < 0 || *a.max_loss > 100))
     throw Error("--max-loss " + fmt::format("{}", *a.max_loss) + ": must be in 0..100 (percentage points)");
   if (a.max_cycles && *a.max_cycles < 1) throw Error("--max-cycles " + std::to_string(*a.max_cycles) + ": must be at least 1");
@@ -89,13 +91,15 @@ nlohmann::json fingerprint(const OptimizeArgs& a, const std::vector<std::string>
           {"energy", a.energy},
           {"latency", a.latency},
           {"full_evaluation", a.full_evaluation},
+          {"reject_margin", a.full_evaluation ? nlohmann::json() : nlohmann::json(a.reject_margin)},
           {"max_loss", a.max_loss ? nlohmann::json(*a.max_loss) : nlohmann::json()},
           {"max_cycles", a.max_cycles ? nlohmann::json(*a.max_cycles) : nlohmann::json()}};
 }
 
 std::string eta_text(double s) {
-  if (s < 60) return fmt::format("{:.0f}s", s);
-  return fmt::format("{:.0f}m{:02.0f}s", std::floor(s / 60), std::fmod(s, 60.0));
+  const auto whole = static_cast<long long>(std::llround(std::max(0.0, s)));  // round once: never "40m60s"
+  if (whole < 60) return fmt::format("{}s", whole);
+  return fmt::format("{}m{:02}s", whole / 60, whole % 60);
 }
 
 // The mapping file of a configuration; its accelerator path as the user
@@ -184,6 +188,7 @@ int run_optimize(OptimizeArgs a) {
   so.generations = a.generations;
   so.seed = a.seed;
   so.checkpoint_path = ckpt_path;
+  if (!a.full_evaluation) so.reject_margin_pp = a.reject_margin;
   so.fingerprint = print;
   Search search(fn, memo, so, [&](const Candidate& c) { return objectives.energy(oracle.simulate_only(c)); });
   search.set_cache_stats([&] { return optimize_cache_stats(oracle); });
@@ -210,6 +215,8 @@ int run_optimize(OptimizeArgs a) {
   report.history = search.history();
   report.options = print;
   report.options["generations"] = a.generations;
+  report.options["model_path"] = a.model;
+  report.options["accelerator_path"] = a.accelerator;
   auto point = [&](const SearchSpace& sp, const Candidate& c, const CandidateResult& r, double test) {
     ReportedPoint p;
     p.candidate = c;

@@ -14,6 +14,7 @@ struct OptimizeArgs {
   std::vector<std::string> multipliers;
   int population = 48, generations = 30, images = 1000, test_images = 10000, threads = default_thread_count();
   std::optional<double> max_loss;
+  double reject_margin = 1.0;  // pp; see optimizer/DominanceRejection.hpp
   std::optional<std::int64_t> max_cycles;
   std::uint64_t seed = 1;
   std::int64_t cache_mb = default_cache_mb();

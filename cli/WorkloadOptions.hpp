@@ -19,11 +19,13 @@ struct WorkloadArgs {
 
 inline void add_workload_options(CLI::App& sub, WorkloadArgs& w) {
   // Exactly one of the two: checked by make_workload (one-line error, exit 1).
-  sub.add_option("--model", w.model, "ONNX model (its YAML and data set, if any, beside it)");
-  sub.add_option("--topology", w.topology, "SCALE-Sim topology CSV as the workload (random operands)");
+  sub.add_option("--model", w.model, "ONNX model (its YAML and data set, if any, beside it)")->default_str("none");
+  sub.add_option("--topology", w.topology, "SCALE-Sim topology CSV as the workload (random operands)")->default_str("none");
   sub.add_option("--operands", w.operands, "Operand codes: auto (data set if the model has one), data, random")
-      ->check(CLI::IsMember({"auto", "data", "random"}));
-  sub.add_option("--zero-fraction", w.zero_fraction, "Random operands: share of zero activation codes (ReLU sparsity)");
+      ->check(CLI::IsMember({"auto", "data", "random"}))
+      ->capture_default_str();
+  sub.add_option("--zero-fraction", w.zero_fraction, "Random operands: share of zero activation codes (ReLU sparsity)")
+      ->capture_default_str();
 }
 
 inline std::unique_ptr<sim::ModelSimulation> make_workload(const WorkloadArgs& w, int images, nn::Scheme scheme) {

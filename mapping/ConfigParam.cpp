@@ -1,8 +1,6 @@
 #include "mapping/ConfigParam.hpp"
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -18,47 +16,6 @@ const char* param_type_name(ParamType t) {
     case ParamType::List: return "list";
   }
   return "?";
-}
-
-int yaml_line(const YAML::Node& n) {
-  if (!n.IsDefined()) return 0;
-  return n.Mark().line >= 0 ? n.Mark().line + 1 : 0;
-}
-
-namespace {
-// yaml-cpp keeps both entries of a repeated key and `node[key]` returns one of
-// them silently: reject the file instead, naming both lines.
-void reject_duplicate_keys(const std::string& path, const YAML::Node& n) {
-  if (n.IsSequence()) {
-    for (const auto& e : n) reject_duplicate_keys(path, e);
-    return;
-  }
-  if (!n.IsMap()) return;
-  std::map<std::string, int> seen;
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    const std::string key = it->first.as<std::string>("?");
-    const int line = yaml_line(it->first);
-    const auto [pos, fresh] = seen.emplace(key, line);
-    if (!fresh)
-      throw file_error(path, line, "duplicate key '" + key + "' (first given on line " + std::to_string(pos->second) + ")");
-    reject_duplicate_keys(path, it->second);
-  }
-}
-}  // namespace
-
-YAML::Node load_yaml_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw file_error(path, "is a directory, not a YAML file");
-  std::ifstream in(path);
-  if (!in) throw file_error(path, "cannot read file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    throw file_error(path, e.mark.line + 1, "YAML syntax error: " + e.msg);
-  }
-  reject_duplicate_keys(path, root);
-  return root;
 }
 
 SectionReader::SectionReader(std::string file, const YAML::Node& node, const SectionDecl& decl,
@@ -111,7 +68,11 @@ void SectionReader::check_range(const ParamDecl& d, double v) const {
   got << v;
   if (v < d.min) {
     std::ostringstream m;
-    m << "must be >= " << d.min << " (got " << got.str() << ")";
+    // A tiny positive minimum is how a declaration says "> 0" (describe-config prints it so too).
+    if (d.min > 0 && d.min < 1e-6)
+      m << "must be > 0 (got " << got.str() << ")";
+    else
+      m << "must be >= " << d.min << " (got " << got.str() << ")";
     throw error(d.key, m.str());
   }
   if (v > d.max) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/Error.hpp"
+#include "common/YamlFile.hpp"
 
 namespace alwann::mapping {
 
@@ -66,8 +67,8 @@ class SectionReader {
   int line_;
 };
 
-// Loads a YAML file, turning parser errors into alwann::Error with file:line.
-YAML::Node load_yaml_file(const std::string& path);
-int yaml_line(const YAML::Node& n);  // 1-based, 0 if unknown
+// The shared YAML reader (duplicate keys, file:line syntax errors).
+using alwann::load_yaml_file;
+using alwann::yaml_line;
 
 }  // namespace alwann::mapping

@@ -124,6 +124,14 @@ Dataset load_dataset(const std::string& spec, Split split, std::size_t max_image
   return d;
 }
 
+void check_labels(const Dataset& d, std::int64_t classes, const std::string& model_name) {
+  for (std::size_t i = 0; i < d.labels.size(); ++i)
+    if (d.labels[i] >= classes)
+      throw file_error(d.source, "label " + std::to_string(d.labels[i]) + " of image " + std::to_string(i) +
+                                     " is out of range: model '" + model_name + "' has " + std::to_string(classes) +
+                                     " outputs (labels 0.." + std::to_string(classes - 1) + ")");
+}
+
 std::vector<std::size_t> sample_indices(std::size_t n, std::size_t count, std::uint64_t seed) {
   count = std::min(count, n);
   std::vector<std::size_t> idx(n);

@@ -36,6 +36,12 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 Dataset load_dataset(const std::string& spec, Split split,
                      std::size_t max_images = std::numeric_limits<std::size_t>::max());
 
+// Every label must name one of the model's `classes` outputs: an IDX label
+// byte can be anything up to 255, and a 10-class set on a 3-output model
+// would otherwise be scored without a word. Throws naming the data set, the
+// image and the model.
+void check_labels(const Dataset& d, std::int64_t classes, const std::string& model_name);
+
 // `count` distinct indices from [0, n), chosen by a seeded generator that is
 // the same on every platform (for calibration images).
 std::vector<std::size_t> sample_indices(std::size_t n, std::size_t count, std::uint64_t seed);

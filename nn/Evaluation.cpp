@@ -20,6 +20,8 @@ PreparedEvaluation::PreparedEvaluation(const EvaluationSetup& setup, const Progr
   if (image_shape != net_->input().output_shape)
     throw file_error(test_.source, "images are " + shape_string(image_shape) + " but model '" + net_->name() +
                                        "' takes " + shape_string(net_->input().output_shape));
+  const std::int64_t classes = element_count(net_->layers().back().output_shape);
+  check_labels(test_, classes, net_->name());
   say("loaded " + net_->name() + " (" + std::to_string(net_->layers().size()) + " layers) and " +
       std::to_string(test_.size()) + " test images from " + test_.source);
 
@@ -27,6 +29,7 @@ PreparedEvaluation::PreparedEvaluation(const EvaluationSetup& setup, const Progr
   std::vector<FloatTensor> calib;
   Dataset train;
   if (setup.calibration_images > 0 || setup.validation_images > 0) train = load_dataset(data_name_, Split::Train);
+  if (setup.validation_images > 0) check_labels(train, classes, net_->name());
   if (setup.calibration_images > 0) {
     for (std::size_t i : sample_indices(train.size(), setup.calibration_images, setup.calibration_seed))
       calib.push_back(config_.normalise(train.image(i), train.image_size()));
@@ -71,7 +74,13 @@ std::vector<LayerMultiplier> PreparedEvaluation::multipliers(const MultiplierAss
   std::map<std::string, rtl::ProductTablePtr> tables;
   for (int id : net_->approximable_layers()) {
     const std::string name = a.of(net_->layer(id).name);
-    if (!tables.count(name)) tables[name] = resolve(name);
+    if (!tables.count(name)) {
+      try {
+        tables[name] = resolve(name);
+      } catch (const Error& e) {
+        a.fail_for_layer(net_->layer(id).name, e.what());  // names the assignment file and line
+      }
+    }
     LayerMultiplier& lm = m[static_cast<size_t>(id)];
     lm.table = tables[name];
     if (!lm.table || tune == Tune::None) continue;

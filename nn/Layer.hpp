@@ -31,6 +31,13 @@ enum class OpKind {
 
 const char* op_name(OpKind op);  // "Conv", "FullyConnected", ...
 
+// Import limits (docs/nn.md "Limits"): a model beyond them is refused with an
+// error naming the node, instead of overflowing a size. Sizes are computed in
+// 64 bits and checked before they are stored in the int fields below.
+constexpr std::int64_t kMaxDimension = std::int64_t{1} << 24;       // any one dimension, pad or stride
+constexpr std::int64_t kMaxTensorElements = std::int64_t{1} << 28;  // per image, any tensor (1 GiB as float)
+constexpr std::int64_t kMaxLayerMacs = std::int64_t{1} << 40;       // per image, one layer
+
 using Shape = std::vector<int>;
 std::int64_t element_count(const Shape& s);
 std::string shape_string(const Shape& s);  // "16x28x28"

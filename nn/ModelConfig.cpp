@@ -2,7 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+
 #include "common/Error.hpp"
+#include "common/YamlFile.hpp"
 
 namespace alwann::nn {
 
@@ -25,14 +28,10 @@ std::vector<float> float_list(const YAML::Node& n) {
 ModelConfig load_model_config(const std::string& yaml_path) {
   ModelConfig c;
   c.path = yaml_path;
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(yaml_path);
-  } catch (const YAML::BadFile&) {
+  std::error_code ec;
+  if (!std::filesystem::exists(yaml_path, ec))
     throw file_error(yaml_path, "model description not found (it gives the input normalisation)");
-  } catch (const YAML::Exception& e) {
-    throw file_error(yaml_path, e.mark.line + 1, e.msg);
-  }
+  const YAML::Node root = load_yaml_file(yaml_path);
   try {
     const YAML::Node in = root["input"];
     if (!in || !in.IsMap()) throw file_error(yaml_path, "missing 'input' map (shape, scale, mean, std, layout)");

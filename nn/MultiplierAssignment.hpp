@@ -22,6 +22,10 @@ namespace alwann::nn {
 
 struct MultiplierAssignment {
   std::map<std::string, std::string> by_layer;  // layer name -> multiplier name
+  // Loaded from a file: its path and the line giving each layer's multiplier
+  // (the `default:` line for layers it covers), for errors about a name.
+  std::string source;
+  std::map<std::string, int> line_of_layer;
 
   static MultiplierAssignment uniform(const Network& net, const std::string& multiplier);
   // Throws alwann::Error naming the file and the layer for unknown or non-approximable layers.
@@ -32,6 +36,9 @@ struct MultiplierAssignment {
   std::string of(const std::string& layer_name) const;  // "exact" when unassigned
   // A short description: the one name when uniform, else "<n> multipliers".
   std::string summary() const;
+  // Rethrows an error about the multiplier of `layer_name` prefixed with
+  // "<file>:<line>: " when the assignment came from a file.
+  [[noreturn]] void fail_for_layer(const std::string& layer_name, const std::string& what) const;
 };
 
 // Multiplier name -> product table (nullptr = exact integer products).

@@ -34,9 +34,15 @@ Shape input_shape_of(const onnx::ValueInfoProto& v, const std::string& origin) {
   for (int i = 1; i < dims.size(); ++i) {  // dims[0] is the batch
     if (!dims[i].has_dim_value() || dims[i].dim_value() <= 0)
       throw Error(origin + ": graph input '" + v.name() + "' has a non-fixed dimension " + std::to_string(i));
+    if (dims[i].dim_value() > kMaxDimension)
+      throw Error(origin + ": graph input '" + v.name() + "': dimension " + std::to_string(i) + " is " +
+                  std::to_string(dims[i].dim_value()) + "; the limit is " + std::to_string(kMaxDimension));
     s.push_back(static_cast<int>(dims[i].dim_value()));
   }
   if (dims.size() < 2) throw Error(origin + ": graph input '" + v.name() + "' needs a batch and a data dimension");
+  if (element_count(s) > kMaxTensorElements)
+    throw Error(origin + ": graph input '" + v.name() + "' (" + shape_string(s) + ") has " +
+                std::to_string(element_count(s)) + " elements per image; the limit is " + std::to_string(kMaxTensorElements));
   return s;
 }
 

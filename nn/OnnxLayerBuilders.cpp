@@ -1,6 +1,7 @@
 #include "nn/OnnxLayerBuilders.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "common/Error.hpp"
@@ -12,6 +13,10 @@ using onnx_util::ConstTensor;
 
 int OnnxBuildContext::add_layer(Layer layer, std::vector<int> predecessors, const std::vector<std::string>& outputs,
                                 LayerWeights w) {
+  const std::int64_t elements = element_count(layer.output_shape);
+  if (elements > kMaxTensorElements)
+    throw Error(origin + ": node '" + layer.name + "' (" + layer.onnx_op + "): output " + shape_string(layer.output_shape) +
+                " has " + std::to_string(elements) + " elements per image; the limit is " + std::to_string(kMaxTensorElements));
   layer.id = static_cast<int>(layers.size());
   layer.predecessors = std::move(predecessors);
   for (int p : layer.predecessors) layer.input_shapes.push_back(layers[static_cast<size_t>(p)].output_shape);
@@ -76,6 +81,10 @@ void set_window(const Node& n, Layer& l, const Shape& in, int kh, int kw, bool c
   if (strides.size() != 2 || dil.size() != 2 || pads.size() != 4) n.fail("only 2-D kernels are supported");
   if (dil[0] != 1 || dil[1] != 1) n.fail("dilation other than 1 is not supported");
   if (strides[0] < 1 || strides[1] < 1) n.fail("strides must be positive");
+  for (const auto v : strides)
+    if (v > kMaxDimension) n.fail("stride " + std::to_string(v) + " is beyond the limit " + std::to_string(kMaxDimension));
+  for (const auto v : pads)
+    if (v < 0 || v > kMaxDimension) n.fail("pad " + std::to_string(v) + " must be in 0.." + std::to_string(kMaxDimension));
   l.stride_h = static_cast<int>(strides[0]);
   l.stride_w = static_cast<int>(strides[1]);
   const std::string auto_pad = n.attr.get_string("auto_pad", "NOTSET");
@@ -109,6 +118,15 @@ void set_window(const Node& n, Layer& l, const Shape& in, int kh, int kw, bool c
   l.output_shape = {l.output_shape.empty() ? in[0] : l.output_shape[0], oh, ow};
 }
 
+// Computed in double first: the int64 product itself could overflow.
+void check_macs(const Node& n, double macs) {
+  if (macs > static_cast<double>(kMaxLayerMacs)) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.0f", macs);
+    n.fail(std::string(text) + " MACs per image is beyond the limit of " + std::to_string(kMaxLayerMacs) + " per layer");
+  }
+}
+
 void build_conv(const Node& n) {
   const int x = n.data_input(0);
   const Shape& in = n.feature_map_input(x);
@@ -125,10 +143,16 @@ void build_conv(const Node& n) {
   if (ks.size() != 2 || ks[0] != w.dims[2] || ks[1] != w.dims[3]) n.fail("kernel_shape does not match the weight");
   l.output_shape = {l.out_channels};
   set_window(n, l, in, static_cast<int>(w.dims[2]), static_cast<int>(w.dims[3]), false);
-  l.gemm_m = l.output_shape[1] * l.output_shape[2];
+  const std::int64_t m = std::int64_t{l.output_shape[1]} * l.output_shape[2];
+  const std::int64_t k = std::int64_t{l.kernel_h} * l.kernel_w * (l.in_channels / l.groups);
+  if (m > kMaxTensorElements || k > kMaxTensorElements)
+    n.fail("output " + std::to_string(m) + " pixels x reduction " + std::to_string(k) + " is beyond the limit of " +
+           std::to_string(kMaxTensorElements) + " each");
+  l.gemm_m = static_cast<int>(m);
   l.gemm_n = l.out_channels / l.groups;
-  l.gemm_k = l.kernel_h * l.kernel_w * (l.in_channels / l.groups);
-  l.macs = static_cast<std::int64_t>(l.groups) * l.gemm_m * l.gemm_n * l.gemm_k;
+  l.gemm_k = static_cast<int>(k);
+  check_macs(n, static_cast<double>(l.groups) * static_cast<double>(m) * l.gemm_n * static_cast<double>(k));
+  l.macs = std::int64_t{l.groups} * m * l.gemm_n * k;
   l.approximable = true;
   LayerWeights lw;
   lw.weights.assign(w.values.begin(), w.values.end());
@@ -161,6 +185,7 @@ void build_fully_connected(const Node& n, bool is_gemm) {
   l.gemm_m = 1;
   l.gemm_n = out;
   l.gemm_k = k;
+  check_macs(n, static_cast<double>(out) * k);
   l.macs = static_cast<std::int64_t>(out) * k;
   l.approximable = !n.ctx.options.keep_fully_connected_exact;
   LayerWeights lw;

@@ -14,7 +14,7 @@ namespace alwann::optimizer {
 
 struct CandidateResult {
   double accuracy_validation = 0;  // top-1, percent (an upper bound when stopped_early)
-  bool stopped_early = false;       // rejected after part of the images: certainly infeasible
+  bool stopped_early = false;       // stopped after part of the images: certainly infeasible or dominated
   double energy_multiply_pj = 0, energy_total_pj = 0;  // per inference
   std::optional<double> library_power_mw;             // MAC-weighted (reference §1)
   std::int64_t cycles = 0, latency_cycles = 0;

@@ -45,6 +45,7 @@ class BatchFitnessFunction {
   // Fitness vectors of decision vectors, memoised.
   std::vector<std::vector<double>> operator()(const std::vector<std::vector<double>>& xs);
   void set_generation(int g) { generation_ = g; }
+  void set_reference(const RejectionReference& r) { evaluator_.set_reference(r); }
   BatchCounts take_counts();
   const SearchSpace& space() const { return space_; }
   const Objectives& objectives() const { return objectives_; }

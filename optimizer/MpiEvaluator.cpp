@@ -158,7 +158,9 @@ void MpiEvaluator::send_chunk(Round& r, Worker& w, std::size_t chunk) {
     cands.push_back({c.unit_multiplier, c.layer_unit});
     keep.push_back(r.keep[i]);
   }
-  send(comm_, w.rank, kTagWork, {{"chunk", chunk}, {"c", cands}, {"k", keep}});
+  nlohmann::json msg = {{"chunk", chunk}, {"c", cands}, {"k", keep}};
+  if (reference_) msg["ref"] = *reference_;
+  send(comm_, w.rank, kTagWork, msg);
   w.in_flight.push_back(chunk);
   overhead_.dispatch_seconds += std::chrono::duration<double>(clock::now() - t0).count();
 }
@@ -199,6 +201,11 @@ void MpiEvaluator::receive(Round& r, bool wait) {
     overhead_.dispatch_seconds += std::chrono::duration<double>(clock::now() - t0).count();
     if (wait) return;
   }
+}
+
+void MpiEvaluator::set_reference(const RejectionReference& reference) {
+  reference_ = to_json(reference);
+  if (local_) local_->set_reference(reference);
 }
 
 std::vector<CandidateResult> MpiEvaluator::evaluate(const std::vector<Candidate>& batch) {
@@ -293,6 +300,7 @@ void run_mpi_worker(MPI_Comm comm, SearchOracle& oracle) {
       }
       nlohmann::json results = nlohmann::json::array();
       const auto keep = j.at("k").get<std::vector<std::vector<int>>>();
+      if (j.contains("ref")) oracle.set_reference(rejection_reference_from_json(j.at("ref")));
       for (const auto& res : oracle.evaluate_keeping(cands, keep)) results.push_back(to_json(res));
       send(comm, 0, kTagResult, {{"chunk", j.at("chunk")}, {"r", results}, {"s", stats_json(oracle.cache_stats())}});
     } catch (const Error& e) {

@@ -23,6 +23,7 @@
 #include <mpi.h>
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ class MpiEvaluator : public CandidateEvaluator {
   // Rank 0's oracle, evaluating chunks while rank 0 would idle (null: coordinate only).
   void set_local(SearchOracle* local);
   std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) override;
+  // Sent with every work message, so every rank rejects exactly as one process would.
+  void set_reference(const RejectionReference& reference) override;
 
   // Summed over the ranks (each worker's figures as of its last result).
   CacheStats cache_stats() const;
@@ -65,6 +68,7 @@ class MpiEvaluator : public CandidateEvaluator {
 
   MPI_Comm comm_;
   SearchOracle* local_ = nullptr;
+  std::optional<nlohmann::json> reference_;
   std::vector<Worker> workers_;
   const std::vector<Candidate>* batch_ = nullptr;  // during evaluate
   MpiOverhead overhead_;

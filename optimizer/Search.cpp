@@ -122,6 +122,19 @@ GenerationRecord Search::record(int generation, double seconds) {
   return r;
 }
 
+RejectionReference Search::rejection_reference() const {
+  const Objectives& o = fn_->objectives();
+  RejectionReference ref;
+  ref.margin_pp = *o_.reject_margin_pp;
+  ref.energy = o.options().energy;
+  ref.latency = o.options().latency;
+  std::vector<std::vector<double>> pts;
+  for (const auto& [key, e] : memo_.entries())
+    if (o.feasible(e.result)) pts.push_back(o.fitness(e.result));
+  for (std::size_t i : non_dominated(pts)) ref.front.push_back(pts[i]);
+  return ref;
+}
+
 void Search::checkpoint(int generation) const {
   if (o_.checkpoint_path.empty()) return;
   Checkpoint c;
@@ -164,6 +177,9 @@ void Search::run(const Progress& progress, const std::optional<Checkpoint>& resu
     pagmo::population pop(prob, 0u, 0u);
     for (const auto& x : population_) pop.push_back(x, (*fn_)({x}).at(0));
     fn_->take_counts();
+    // From the archive as it stands before this generation: the same for any
+    // thread count, rank layout or resume.
+    if (o_.reject_margin_pp) fn_->set_reference(rejection_reference());
     pagmo::nsga2 algo(1u, o_.crossover, o_.eta_c, mutation, o_.eta_m, generation_seed(o_.seed, g));
     algo.set_bfe(pagmo::bfe{SearchBatchEvaluator{fn_}});
     pop = algo.evolve(pop);

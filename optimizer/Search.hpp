@@ -24,6 +24,9 @@ struct SearchOptions {
   std::uint64_t seed = 1;
   double crossover = 0.95, eta_c = 10.0, eta_m = 50.0;
   double mutation = 0;   // per gene; 0 = 1 / genes
+  // Early rejection of candidates dominated by more than this error margin
+  // (percentage points) by the archive front (DominanceRejection.hpp); off when unset.
+  std::optional<double> reject_margin_pp;
   std::string checkpoint_path;  // "" = none
   nlohmann::json fingerprint;   // stored in checkpoints, compared on resume
 };
@@ -57,6 +60,7 @@ class Search {
  private:
   std::vector<std::vector<double>> initial_population();
   GenerationRecord record(int generation, double seconds);
+  RejectionReference rejection_reference() const;
   void checkpoint(int generation) const;
 
   std::shared_ptr<BatchFitnessFunction> fn_;

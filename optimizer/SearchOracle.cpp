@@ -39,8 +39,14 @@ CandidateResult SearchOracle::evaluate_in(const SearchSpace& sp, const Candidate
   std::vector<nn::LayerMultiplier> m;
   CandidateResult r = simulate(sp, c, &m);
   const std::size_t n = cache_->images();
-  const auto o = cache_->classify(m, &sp == &space_ ? max_wrong_ : static_cast<std::size_t>(-1), keep);
-  // Stopped early: every image not run counts as right, an upper bound.
+  std::size_t max_wrong = static_cast<std::size_t>(-1);
+  if (&sp == &space_) {
+    max_wrong = max_wrong_;
+    if (reference_) max_wrong = std::min(max_wrong, dominated_after_wrong(*reference_, r, n));
+  }
+  const auto o = cache_->classify(m, max_wrong, keep);
+  // Stopped early (certainly infeasible or dominated): every image not run
+  // counts as right, an upper bound.
   const std::size_t right = o.correct + (n - o.evaluated);
   r.accuracy_validation = n ? 100.0 * static_cast<double>(right) / static_cast<double>(n) : 0.0;
   r.stopped_early = o.stopped;

@@ -5,11 +5,13 @@
 // `alwann simulate` (ModelSimulation::prepare + simulate), so a front
 // point's mapping file reproduces its figures exactly.
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "mapping/AcceleratorConfig.hpp"
 #include "optimizer/ActivationCache.hpp"
 #include "optimizer/CandidateResult.hpp"
+#include "optimizer/DominanceRejection.hpp"
 #include "optimizer/SearchSpace.hpp"
 #include "sim/ModelSimulation.hpp"
 
@@ -21,6 +23,9 @@ class CandidateEvaluator {
  public:
   virtual ~CandidateEvaluator() = default;
   virtual std::vector<CandidateResult> evaluate(const std::vector<Candidate>& batch) = 0;
+  // Early rejection of dominated candidates for the batches that follow
+  // (DominanceRejection.hpp); an evaluator that cannot stop early ignores it.
+  virtual void set_reference(const RejectionReference& /*reference*/) {}
 };
 
 // The multiplier index of each approximable layer, in layer order: candidates
@@ -61,6 +66,8 @@ class SearchOracle : public CandidateEvaluator {
   // so many search images are misclassified that its loss against `exact`
   // accuracy (percent) must exceed `max_loss_pp`. Off until set.
   void set_rejection(double exact_accuracy, double max_loss_pp);
+  // Early rejection of dominated candidates: see DominanceRejection.hpp.
+  void set_reference(const RejectionReference& reference) override { reference_ = reference; }
 
   // Keep every frontier (cross-generation reuse) rather than only those the
   // rest of the batch will restart from.
@@ -82,6 +89,7 @@ class SearchOracle : public CandidateEvaluator {
   nn::Tune tune_;
   std::unique_ptr<ActivationCache> cache_;
   std::size_t max_wrong_ = static_cast<std::size_t>(-1);
+  std::optional<RejectionReference> reference_;
   bool keep_all_ = false;
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/Error.hpp"
+#include "common/YamlFile.hpp"
 
 #ifndef ALWANN_SOURCE_DIR
 #define ALWANN_SOURCE_DIR "."
@@ -35,12 +36,7 @@ double number(const YAML::Node& n, const std::string& path, const std::string& k
 
 TechModel TechModel::load(const std::string& path) {
   if (!std::filesystem::exists(path)) throw file_error(path, "technology file not found");
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw file_error(path, e.mark.line + 1, "malformed YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_file(path);  // duplicate keys rejected as in every config file
   const YAML::Node gates = root["gates"];
   if (!gates || !gates.IsMap()) throw file_error(path, "missing 'gates' section");
   TechModel t;

@@ -47,14 +47,15 @@ std::string compare_csv(const std::vector<ComparedRun>& runs) {
   const auto& b = runs.front().result;
   for (const auto& r : runs) {
     const auto& x = r.result;
-    s += fmt::format("{},{},{},{:.6g}", r.label, x.accelerator, x.mapping, x.energy.total());
-    for (const auto& [name, v] : x.energy.components()) s += fmt::format(",{:.6g}", v);
-    s += fmt::format(",{:.6g},{},{:.6g},{:.6g},{},{},{:.6g},{:.6g},{}\n", x.multiply_energy_pj, x.latency_cycles, x.latency_s,
-                     x.throughput_ips, x.library_power_metric_mw ? fmt::format("{:.6g}", *x.library_power_metric_mw) : "",
-                     x.accuracy ? fmt::format("{:.4f}", *x.accuracy) : "",
+    // fmt's "{}" is the shortest text that reads back to the same double: full precision, no noise digits.
+    s += fmt::format("{},{},{},{}", r.label, x.accelerator, x.mapping, x.energy.total());
+    for (const auto& [name, v] : x.energy.components()) s += fmt::format(",{}", v);
+    s += fmt::format(",{},{},{},{},{},{},{},{},{}\n", x.multiply_energy_pj, x.latency_cycles, x.latency_s,
+                     x.throughput_ips, x.library_power_metric_mw ? fmt::format("{}", *x.library_power_metric_mw) : "",
+                     x.accuracy ? fmt::format("{}", *x.accuracy) : "",
                      b.energy.total() ? (x.energy.total() - b.energy.total()) / b.energy.total() : 0.0,
                      b.latency_cycles ? static_cast<double>(x.latency_cycles - b.latency_cycles) / b.latency_cycles : 0.0,
-                     x.accuracy && b.accuracy ? fmt::format("{:.4f}", *x.accuracy - *b.accuracy) : "");
+                     x.accuracy && b.accuracy ? fmt::format("{}", *x.accuracy - *b.accuracy) : "");
   }
   return s;
 }

@@ -2,6 +2,7 @@
 // file name), all or nothing.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,5 +40,17 @@ TEST_CASE("compare: CSV and a gnuplot chart in the format the file name asks for
       CHECK(c.find("<svg") != std::string::npos);
     CHECK(slurp(dir / "c.csv").find("resnet8_tile_array_2x16_mixed") != std::string::npos);
   }
+  // Full precision (issue 11 §2: energies were rounded to 6 significant digits):
+  // the second row's total energy, a sum of many fractional figures, keeps more.
+  std::istringstream csv(slurp(dir / "c.csv"));
+  std::string header, first, second;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  std::getline(csv, second);
+  std::string energy = second;
+  for (int i = 0; i < 3; ++i) energy = energy.substr(energy.find(',') + 1);
+  energy = energy.substr(0, energy.find(','));
+  INFO(second);
+  CHECK(std::count_if(energy.begin(), energy.end(), [](char c) { return c >= '0' && c <= '9'; }) > 7);
   fs::remove_all(dir);
 }

@@ -141,11 +141,11 @@ TEST_CASE("characterize outputs are all-or-nothing and its limits are checked") 
     CHECK_FALSE(fs::exists(dir / "out/characterization.json"));
   }
   fs::permissions(dir / "ro", fs::perms::owner_all);
-  for (const char* bad : {"0", "100000001"}) {
+  for (const char* bad : {"0", "1000000001"}) {
     const auto b = run_alwann(std::string("characterize --multipliers mul8u_exact --random-ops ") + bad + " --out " +
                               (dir / "out").string());
     CHECK(b.status == 1);
-    CHECK(b.err.find("--random-ops " + std::string(bad) + ": must be in 1..100000000") != std::string::npos);
+    CHECK(b.err.find("--random-ops must be between 1 and 1000000000") != std::string::npos);
   }
   // Temporaries a killed run left in the cache (its pid is gone) are removed by the next import.
   const char* cache = std::getenv("ALWANN_CACHE_DIR");

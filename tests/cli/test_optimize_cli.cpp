@@ -56,7 +56,7 @@ TEST_CASE("optimize: outputs and simulate reproduces every front point exactly",
   const auto front = read_json(out / "front.json");
   const auto summary = read_json(out / "summary.json");
   REQUIRE(front["front"].size() >= 1);
-  CHECK(summary["thresholds"].size() == 3);
+  CHECK(summary["thresholds"].size() == 4);
   CHECK(summary["exact"]["accuracy_test"].is_number());
   for (const auto& p : front["front"]) {
     for (const char* k : {"accuracy_validation", "accuracy_test", "energy_multiply_pj", "energy_total_pj", "cycles",
@@ -103,7 +103,7 @@ TEST_CASE("optimize: bad input gets one line and exit 1 and no output folder", "
   check_refused("--population 4", "at least 8", out);
   check_refused("--generations 0", "--generations 0", out);
   check_refused("--images 0", "--images 0", out);
-  check_refused("--threads 0", "--threads 0", out);
+  check_refused("--threads 0", "--threads must be between 1 and", out);
   check_refused("--max-loss -1", "--max-loss", out);
   check_refused("--scheme int8-symmetric", "'mul8u_exact' is unsigned", out);
   check_refused("--energy library-power", "has no published power figure", out);

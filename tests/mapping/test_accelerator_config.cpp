@@ -121,6 +121,6 @@ TEST_CASE("config files: duplicate keys, directories and bad technology files ar
   zero.replace(zero.find("calibration_scale: 0.5785"), 25, "calibration_scale: 0");
   const std::string zero_path = test::write_temp("tech_zero_scale.yaml", zero);
   fails_with("uses_zero_scale.yaml", "style: tile_array\ntechnology: " + zero_path + "\ntile_array:\n  tiles: 1\n",
-             "gates.calibration_scale: must be >=");
+             "gates.calibration_scale: must be > 0 (got 0)");
   REQUIRE_THROWS_WITH(rtl::TechModel::load(zero_path), Catch::Contains("calibration_scale' must be > 0"));
 }

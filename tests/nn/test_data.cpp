@@ -189,3 +189,34 @@ TEST_CASE("multiplier assignments from a name or a YAML file", "[data][assignmen
   CHECK_THAT(nn_test::error_of([&] { MultiplierAssignment::from_argument(d / "none.yaml", *net); }),
              Catch::Contains("none.yaml"));
 }
+
+TEST_CASE("labels are checked against the model's outputs, naming both", "[data][labels]") {
+  TempDir d("labels");
+  write_idx(d, "t10k", 12, 2, 2, false);  // labels 0..9, 0, 1
+  const Dataset ds = load_dataset(d.path.string(), Split::Test);
+  CHECK_NOTHROW(check_labels(ds, 10, "ten_classes"));
+  CHECK_THAT(nn_test::error_of([&] { check_labels(ds, 3, "three_outputs"); }),
+             Catch::Contains(d.path.string()) && Catch::Contains("label 3 of image 3") && Catch::Contains("'three_outputs' has 3 outputs"));
+  // An IDX label byte of 200 (any byte is valid IDX) against a 10-output model.
+  Dataset bad = ds;
+  bad.labels[5] = 200;
+  CHECK_THAT(nn_test::error_of([&] { check_labels(bad, 10, "tiny"); }),
+             Catch::Contains("label 200 of image 5 is out of range") && Catch::Contains("labels 0..9"));
+}
+
+TEST_CASE("assignment files: duplicate layers and unknown multipliers name the file and line", "[data][assignment]") {
+  auto net = load_onnx(nn_test::fixture("ops_all.onnx"));
+  TempDir d("assign_lines");
+  write(d / "dup.yaml", "conv1: mul8u_a\nconv_dw: mul8u_b\nconv1: mul8u_c\n");
+  CHECK_THAT(nn_test::error_of([&] { MultiplierAssignment::from_argument(d / "dup.yaml", *net); }),
+             Catch::Contains("dup.yaml:3: duplicate key 'conv1' (first given on line 1)"));
+  write(d / "lines.yaml", "# comment\nconv1: mul8u_a\ndefault: mul8u_d\n");
+  const auto a = MultiplierAssignment::from_argument(d / "lines.yaml", *net);
+  CHECK_THAT(nn_test::error_of([&] { a.fail_for_layer("conv1", "unknown multiplier 'mul8u_a'"); }),
+             Catch::Contains("lines.yaml:2: layer 'conv1': unknown multiplier 'mul8u_a'"));
+  CHECK_THAT(nn_test::error_of([&] { a.fail_for_layer("conv_dw", "unknown multiplier 'mul8u_d'"); }),
+             Catch::Contains("lines.yaml:3: layer 'conv_dw'"));
+  const auto u = MultiplierAssignment::uniform(*net, "mul8u_x");
+  CHECK(nn_test::error_of([&] { u.fail_for_layer("conv1", "unknown multiplier 'mul8u_x'"); }) ==
+        "unknown multiplier 'mul8u_x'");
+}
