@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cli/CommandRegistry.hpp"
+#include "cli/LibraryOptions.hpp"
 #include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "common/Error.hpp"
@@ -19,6 +20,7 @@ struct CompareArgs {
   std::string csv = "compare.csv", chart = "compare.svg", detail = "fold", tune = "alwann";
   int images = 0, stream = 1;
   alwann::cli::WorkloadArgs workload;
+  alwann::cli::LibraryArgs library;
 };
 
 struct Pair {
@@ -74,6 +76,7 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--csv", a->csv, "CSV output")->capture_default_str();
       sub.add_option("--chart", a->chart, "Bar chart of the energy by component: FILE.svg or FILE.png (gnuplot)")
           ->capture_default_str();
+      alwann::cli::add_library_options(sub, a->library);
       return [a]() {
         using namespace alwann;
         check_output_path(a->csv);
@@ -87,6 +90,9 @@ const alwann::cli::CommandRegistration registration{
           maps.push_back(mapping::MappingConfig::load(p.mapping, p.accelerator));
           accs.push_back(mapping::AcceleratorConfig::load(maps.back().accelerator_path));
         }
+        std::vector<std::string> libraries;  // the mappings' library: paths
+        for (const auto& m : maps) libraries.insert(libraries.end(), m.library_paths.begin(), m.library_paths.end());
+        cli::load_library(a->library, libraries);
         sim::ModelRunOptions o;
         o.sim.detail = sim::parse_detail(a->detail);
         o.accuracy_images = a->images;

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "cli/CommandRegistry.hpp"
+#include "cli/LibraryOptions.hpp"
 #include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "nn/Evaluation.hpp"
+#include "rtl/LibraryFile.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 
 namespace alwann::cli {
@@ -21,7 +24,18 @@ struct EvaluateArgs {
   std::uint64_t seed = 1;
   int threads = nn::default_threads();
   bool approximate_fc = false, skip_float = false, sweep = false;
+  LibraryArgs library;
 };
+
+// --library, plus a .bin table given to --multipliers (imported as a
+// table-only multiplier named like the file, never read as YAML).
+std::vector<std::string> load_multipliers(EvaluateArgs& a) {
+  std::vector<std::string> more;
+  if (rtl::is_table_file(a.multipliers)) more.push_back(a.multipliers);
+  const auto names = load_library(a.library, more);
+  if (!more.empty()) a.multipliers = std::filesystem::path(a.multipliers).stem().string();
+  return names;
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -42,9 +56,10 @@ nn::EvaluationSetup make_setup(const EvaluateArgs& a) {
 
 void progress(const std::string& s) { fmt::print(stderr, "[evaluate] {}\n", s); }
 
-// Every built-in multiplier of the scheme's signedness, used uniformly, with
-// each weight update: the table of docs/nn.md. Preparation is shared.
-int run_sweep(const EvaluateArgs& a) {
+// Every multiplier of the scheme's signedness (the --library ones when given,
+// else the built-in library), used uniformly, with each weight update: the
+// table of docs/nn.md. Preparation is shared.
+int run_sweep(const EvaluateArgs& a, const std::vector<std::string>& imported) {
   const auto t0 = std::chrono::steady_clock::now();
   const nn::EvaluationSetup setup = make_setup(a);
   const nn::PreparedEvaluation prep(setup, progress);
@@ -57,7 +72,7 @@ int run_sweep(const EvaluateArgs& a) {
   fmt::print("exact 8-bit top-1: {:.2f} %\n", exact);
   fmt::print("{:<18} {:>9} {:>10} {:>10} {:>10}\n", "multiplier", "power_mW", "none", "alwann", "data");
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& name : lib.names()) {
+  for (const auto& name : a.library.paths.empty() ? lib.names() : imported) {
     if (lib.info(name).is_signed != want_signed) continue;
     const auto assignment = nn::MultiplierAssignment::uniform(prep.network(), name);
     nlohmann::json row{{"multiplier", name}};
@@ -84,9 +99,10 @@ int run_sweep(const EvaluateArgs& a) {
   return 0;
 }
 
-int run(const EvaluateArgs& a) {
+int run(EvaluateArgs a) {
   if (!a.json_out.empty()) check_output_path(a.json_out);
-  if (a.sweep) return run_sweep(a);
+  const std::vector<std::string> imported = load_multipliers(a);
+  if (a.sweep) return run_sweep(a, imported);
   const auto t0 = std::chrono::steady_clock::now();
   const nn::Tune tune = nn::parse_tune(a.tune);
   const nn::EvaluationSetup setup = make_setup(a);
@@ -151,7 +167,8 @@ const CommandRegistration reg{
       sub.add_option("--data", a->data, "fashion-mnist or a directory with IDX or CIFAR-10 binary files")
           ->default_str("the model's data set");
       sub.add_option("--multipliers", a->multipliers,
-                     "one multiplier name for every approximable layer, or a YAML file layer -> multiplier")
+                     "one multiplier name (or a .bin product table) for every approximable layer, or a YAML file "
+                     "layer -> multiplier")
           ->capture_default_str();
       sub.add_option("--tune", a->tune, "weight update: none | alwann | data")->capture_default_str();
       sub.add_option("--images", a->images, "number of test images (the first N)")
@@ -167,7 +184,9 @@ const CommandRegistration reg{
       sub.add_flag("--approximate-fc", a->approximate_fc, "approximate fully connected layers too");
       sub.add_flag("--skip-float", a->skip_float, "do not run the float reference");
       sub.add_flag("--sweep", a->sweep,
-                   "evaluate every built-in multiplier of the scheme's signedness uniformly with each --tune");
+                   "evaluate every multiplier of the scheme's signedness (--library's, else the built-in ones) "
+                   "uniformly with each --tune");
+      add_library_options(sub, a->library);
       sub.add_option("--json", a->json_out, "write the results as JSON")->default_str("none");
       return [a]() { return run(*a); };
     }};

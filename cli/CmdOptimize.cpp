@@ -53,6 +53,7 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--cache-mb", a->cache_mb, "Activation cache budget in MiB (0: off)")->capture_default_str();
       sub.add_option("--out", a->out, "Output folder")->capture_default_str();
       sub.add_option("--resume", a->resume, "Continue the search whose checkpoint is in this folder")->default_str("none");
+      alwann::cli::add_library_options(sub, a->library);
       return [a, threads]() {
         a->threads_set = threads->count() > 0;
         return alwann::cli::run_optimize_command(*a);  // under mpirun: distributed (docs/distributed.md)

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/CommandRegistry.hpp"
+#include "cli/LibraryOptions.hpp"
 #include "cli/CommonOptions.hpp"
 #include "common/AtomicFile.hpp"
 #include "cli/WorkloadOptions.hpp"
@@ -17,6 +18,7 @@ struct SimulateArgs {
   std::string accelerator, mapping, json, detail = "fold", tune = "alwann";
   int images = 0, samples = 1024, stream = 1;
   alwann::cli::WorkloadArgs workload;
+  alwann::cli::LibraryArgs library;
 };
 
 const alwann::cli::CommandRegistration registration{
@@ -41,10 +43,12 @@ const alwann::cli::CommandRegistration registration{
       sub.add_option("--samples", a->samples, "Fold level: operand-stream segments per layer for multiplier energy")
           ->check(alwann::cli::whole_number_range(1, alwann::sim::kMaxSampleSegments))
           ->capture_default_str();
+      alwann::cli::add_library_options(sub, a->library);
       return [a]() {
         using namespace alwann;
         if (!a->json.empty()) check_output_path(a->json);
         auto mapping = mapping::MappingConfig::load(a->mapping, a->accelerator);
+        cli::load_library(a->library, mapping.library_paths);  // before any multiplier name is resolved
         const auto acc = mapping::AcceleratorConfig::load(mapping.accelerator_path);
         sim::ModelRunOptions o;
         o.sim.detail = sim::parse_detail(a->detail);

@@ -53,8 +53,10 @@ void check_args(const OptimizeArgs& a) {
   if (a.max_cycles && *a.max_cycles < 1) throw Error("--max-cycles " + std::to_string(*a.max_cycles) + ": must be at least 1");
 }
 
-// The library multipliers of the scheme's signedness, optionally restricted.
-std::vector<std::string> search_multipliers(const OptimizeArgs& a, bool want_signed) {
+// The library multipliers of the scheme's signedness (the --library ones when
+// given, else the built-in ones), optionally restricted by --multipliers.
+std::vector<std::string> search_multipliers(const OptimizeArgs& a, bool want_signed,
+                                            const std::vector<std::string>& imported) {
   auto& lib = rtl::MultiplierLibrary::instance();
   std::vector<std::string> out;
   if (!a.multipliers.empty()) {
@@ -66,7 +68,7 @@ std::vector<std::string> search_multipliers(const OptimizeArgs& a, bool want_sig
     }
     return out;
   }
-  for (const auto& n : lib.names())
+  for (const auto& n : a.library.paths.empty() ? lib.names() : imported)
     if (lib.info(n).is_signed == want_signed) out.push_back(n);
   if (out.empty())
     throw Error(std::string("the library has no ") + (want_signed ? "signed (mul8s_*)" : "unsigned (mul8u_*)") +
@@ -101,15 +103,24 @@ std::string eta_text(double s) {
 }
 
 // The mapping file of a configuration; its accelerator path as the user
-// gave it when that resolves from the file's folder too, else absolute.
+// gave it when that resolves from the file's folder too, else absolute. The
+// --library paths go in as `library:`, relative to the mapping file, so
+// `alwann simulate --mapping` needs no extra flag.
 std::string mapping_yaml(const SearchSpace& sp, const Candidate& c, const std::string& name, const std::string& acc_path,
-                         const std::string& file, const std::string& comment) {
+                         const std::string& file, const std::string& comment, const std::vector<std::string>& library) {
   std::string acc = acc_path;
   if (mapping::resolve_config_path(acc, file) != acc || !fs::exists(acc)) acc = fs::absolute(acc_path).string();
   YAML::Emitter y;
   y << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::Key << "accelerator" << YAML::Value << acc;
   y << YAML::Key << "multipliers" << YAML::Value << YAML::Flow << sp.unit_multiplier_names(c);
-  y << YAML::Key << "layers" << YAML::Value << YAML::Flow << sp.layer_unit_names(c) << YAML::EndMap;
+  y << YAML::Key << "layers" << YAML::Value << YAML::Flow << sp.layer_unit_names(c);
+  if (!library.empty()) {
+    std::vector<std::string> relative;
+    const fs::path dir = fs::absolute(file).parent_path();
+    for (const auto& p : library) relative.push_back(fs::absolute(p).lexically_normal().lexically_relative(dir).string());
+    y << YAML::Key << "library" << YAML::Value << YAML::Flow << relative;
+  }
+  y << YAML::EndMap;
   return comment + y.c_str() + "\n";
 }
 
@@ -131,7 +142,8 @@ int run_optimize(OptimizeArgs a) {
   }
   const auto acc = mapping::AcceleratorConfig::load(a.accelerator);
   const bool want_signed = a.scheme == "int8-symmetric";
-  const auto mults = search_multipliers(a, want_signed);
+  const auto imported = load_library(a.library);
+  const auto mults = search_multipliers(a, want_signed, imported);
   auto& lib = rtl::MultiplierLibrary::instance();
   if (a.energy == "library-power")
     for (const auto& m : mults)
@@ -233,7 +245,7 @@ int run_optimize(OptimizeArgs a) {
         i, p.result.accuracy_validation, a.images, p.accuracy_test, report.test_images, p.result.energy_multiply_pj,
         p.result.energy_total_pj, p.result.cycles, a.model, p.mapping, report.test_images, a.tune);
     fs::create_directories(fs::path(a.out) / "mappings");
-    out.stage(p.mapping, mapping_yaml(space, e.candidate, name, a.accelerator, p.mapping, comment));
+    out.stage(p.mapping, mapping_yaml(space, e.candidate, name, a.accelerator, p.mapping, comment, a.library.paths));
     report.front.push_back(std::move(p));
   }
   for (const auto& k : search.uniform_keys()) {
@@ -248,7 +260,7 @@ int run_optimize(OptimizeArgs a) {
                                             "# Reproduce: alwann simulate --model {} --mapping {} --images {} --tune {}\n",
                                             what, p.accuracy_test, report.test_images, a.model, p.mapping,
                                             report.test_images, a.tune);
-    out.stage(p.mapping, mapping_yaml(sp, p.candidate, name, a.accelerator, p.mapping, comment));
+    out.stage(p.mapping, mapping_yaml(sp, p.candidate, name, a.accelerator, p.mapping, comment, a.library.paths));
   };
   fs::create_directories(fs::path(a.out) / "mappings");
   write_point(report.exact, oracle.exact_space(), "exact", "the exact 8-bit configuration");

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/LibraryOptions.hpp"
+
 namespace alwann::cli {
 
 struct OptimizeArgs {
@@ -18,6 +20,7 @@ struct OptimizeArgs {
   std::int64_t cache_mb = default_cache_mb();
   bool latency = false, full_evaluation = false;
   bool threads_set = false;  // --threads given (else, under mpirun: cores / ranks on the node)
+  LibraryArgs library;       // --library: searched instead of the built-in library
 
   static int default_thread_count();
   static std::int64_t default_cache_mb();  // a quarter of the machine's memory, at most 8 GiB

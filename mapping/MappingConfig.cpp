@@ -27,7 +27,10 @@ const std::vector<SectionDecl>& MappingConfig::sections() {
         p("layers", ParamType::List, "auto",
           "unit per approximable layer: a list in topological order, {layer: unit}, or auto "
           "(tile_array: earliest-finish tile, one multiplier on all tiles; pipelined: optimal stage partition)"),
-        p("default_unit", ParamType::Text, "-", "unit of approximable layers a {layer: unit} map leaves out")}},
+        p("default_unit", ParamType::Text, "-", "unit of approximable layers a {layer: unit} map leaves out"),
+        p("library", ParamType::List, "-",
+          "multiplier libraries the names come from (Verilog, folders, .bin tables, library files), "
+          "relative to the mapping file")}},
   };
   return s;
 }
@@ -73,6 +76,25 @@ MappingConfig MappingConfig::load(const std::string& path, const std::string& ac
   }
   m.default_unit = top.text("default_unit");
   if (m.default_unit == "-") m.default_unit.clear();
+  if (top.present("library")) {
+    m.library_line = top.line("library");
+    const YAML::Node lib = top.node("library");
+    std::vector<std::string> given;
+    if (lib.IsScalar()) {
+      given.push_back(lib.as<std::string>());
+    } else if (lib.IsSequence()) {
+      for (const auto& x : lib) given.push_back(x.as<std::string>());
+    } else {
+      throw top.error("library", "must be a path or a list of paths");
+    }
+    const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+    for (const auto& g : given) {
+      const std::filesystem::path p(g);
+      const std::string resolved = p.is_absolute() ? g : (dir / p).lexically_normal().string();
+      if (!std::filesystem::exists(resolved)) throw top.error("library", "file not found: " + resolved);
+      m.library_paths.push_back(resolved);
+    }
+  }
   return m;
 } catch (const YAML::Exception& e) {
   throw yaml_structure_error(path, e);

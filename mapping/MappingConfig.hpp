@@ -8,6 +8,8 @@
 //   layers: [tile0, tile1, ...]   # per approximable layer in topological order,
 //                                 # or {layer_name: unit}, or auto
 //   default_unit: tile0           # optional: unit of layers a map leaves out
+//   library: [../my_muls/lib.yaml] # optional: multiplier libraries the names come
+//                                  # from, relative to this file (loaded by the cli)
 #include <string>
 #include <vector>
 
@@ -27,8 +29,11 @@ struct MappingConfig {
   std::vector<std::string> layer_units_list;
   std::vector<std::pair<std::string, std::string>> layer_units_map;
   std::string default_unit;
+  // `library:` paths resolved against the mapping file's folder (existence
+  // checked); imported by the command before multiplier names are resolved.
+  std::vector<std::string> library_paths;
   // Lines for messages.
-  int multipliers_line = 0, layers_line = 0;
+  int multipliers_line = 0, layers_line = 0, library_line = 0;
   std::vector<int> list_lines;
 
   // Parses the file; `accelerator_override` (may be empty) replaces its accelerator.

@@ -69,6 +69,9 @@ void BitBlaster::read_vars(const pugi::xml_node& scope) {
     Var v;
     v.name = vs.attribute("name").value();
     v.width = width_of(vs);
+    net_bits_ += v.width;
+    if (net_bits_ > kMaxNetBits)
+      fail(vs, "more than " + std::to_string(kMaxNetBits) + " net bits: too large for an 8x8 multiplier netlist");
     v.bits.assign(v.width, -1);
     v.state.assign(v.width, 0);
     var_index_[v.name] = static_cast<int>(vars_.size());
@@ -160,6 +163,8 @@ void BitBlaster::read_assignments(const pugi::xml_node& scope) {
   for (auto n : scope.children("assignalias")) {
     const pugi::xml_node lhs = n.last_child();
     if (std::string(lhs.name()) != "varref") continue;
+    // A port aliased to itself drives nothing (it made undriven outputs look like loops).
+    if (std::string(n.first_child().attribute("name").value()) == lhs.attribute("name").value()) continue;
     Var& v = vars_[find_var(lhs.attribute("name").value(), lhs)];
     v.drivers.resize(v.width);
     for (int i = 0; i < v.width; ++i)
@@ -173,8 +178,12 @@ int BitBlaster::resolve(int var, int bit, const pugi::xml_node& at) {
   if (v.state[bit] == 1) fail(at, "combinational loop through net '" + v.name + "'");
   if (v.drivers.size() <= static_cast<size_t>(bit) || !v.drivers[bit].assign)
     fail(at, "net '" + v.name + "' bit " + std::to_string(bit) + " is read but never driven");
+  if (depth_ >= kMaxResolveDepth)
+    fail(at, "more than " + std::to_string(kMaxResolveDepth) + " chained assignments (at net '" + v.name +
+                 "'): too deep for an 8x8 multiplier netlist");
   v.state[bit] = 1;
   const Driver d = v.drivers[bit];
+  struct Depth { int& d; explicit Depth(int& x) : d(++x) {} ~Depth() { --d; } } depth(depth_);
   const Bits& value = assign_value(d.assign);
   Var& v2 = vars_[var];  // (vars_ does not grow, but keep the reference fresh)
   v2.bits[bit] = d.rhs_bit < static_cast<int>(value.size()) ? value[d.rhs_bit] : GateNetlist::kConst0;
@@ -200,6 +209,21 @@ GateNetlist BitBlaster::run() {
   check_ports(module);
   read_assignments(scope);
   const int o = find_var("O", module);
+  // Undriven output bits, as ranges ("O[15:1]"), before any is resolved.
+  std::string undriven;
+  const Var& out = vars_[o];
+  for (int hi = 15; hi >= 0; --hi) {
+    auto driven = [&](int b) {
+      return out.state[b] == 2 || (b < static_cast<int>(out.drivers.size()) && out.drivers[b].assign);
+    };
+    if (driven(hi)) continue;
+    int lo = hi;
+    while (lo > 0 && !driven(lo - 1)) --lo;
+    undriven += (undriven.empty() ? "" : ", ") + std::string("O[") + std::to_string(hi) +
+                (lo == hi ? "" : ":" + std::to_string(lo)) + "]";
+    hi = lo;
+  }
+  if (!undriven.empty()) fail(module, "output bits " + undriven + " are not driven");
   for (int bit = 0; bit < 16; ++bit) net_.set_output(bit, resolve(o, bit, module));
   net_.finalize();
   return std::move(net_);

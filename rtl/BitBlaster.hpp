@@ -13,6 +13,13 @@
 
 namespace alwann::rtl {
 
+// Size limits (docs/multipliers.md "Limits"): an 8x8 multiplier netlist,
+// even technology-mapped with one 2032-bit bus, is far below them; beyond
+// them the input is refused with a message instead of exhausting the stack
+// (nets are resolved depth-first) or memory.
+constexpr int kMaxNetBits = 1 << 20;         // bits of all declared nets together
+constexpr int kMaxResolveDepth = 4000;       // chained assignments from an output to an input
+
 class BitBlaster {
  public:
   BitBlaster(const pugi::xml_document& doc, std::string source_path, std::string top_module);
@@ -57,6 +64,8 @@ class BitBlaster {
   std::vector<Var> vars_;
   std::unordered_map<std::string, int> var_index_;
   std::unordered_map<const void*, Bits> assign_cache_;
+  int depth_ = 0;     // nets being resolved (the recursion depth)
+  long net_bits_ = 0; // declared so far
 };
 
 }  // namespace alwann::rtl

@@ -16,6 +16,8 @@ namespace alwann::rtl {
 
 class TechModel;
 
+// A table-only multiplier (info.has_netlist false) has error metrics only:
+// energy, gates and area are written as null.
 struct Characterization {
   MultiplierInfo info;
   ErrorMetrics error;
@@ -25,6 +27,11 @@ struct Characterization {
   double area_um2 = 0;
 };
 
+// A circuit `characterize` skipped (file, reason).
+struct CharacterizationError {
+  std::string file, reason;
+};
+
 // Checks that the gate netlist reproduces the Verilated model's table bit
 // for bit (throws alwann::Error naming the file otherwise), then measures.
 Characterization characterize(MultiplierLibrary& library, const std::string& name,
@@ -32,6 +39,8 @@ Characterization characterize(MultiplierLibrary& library, const std::string& nam
 
 // The stable row format of characterization.json / .csv.
 nlohmann::json to_json(const Characterization& c);
+// characterization.json: {"multipliers": [rows], "errors": [{file, reason}]}.
+nlohmann::json to_json(const std::vector<Characterization>& rows, const std::vector<CharacterizationError>& errors);
 std::string to_csv(const std::vector<Characterization>& rows);
 
 }  // namespace alwann::rtl

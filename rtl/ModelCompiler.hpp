@@ -17,8 +17,18 @@ struct ModelSource {
   std::string content_hash;  // of the file, its libraries and the toolchain
 };
 
-// One factory per source, in order. Throws alwann::Error naming the file on
-// a Verilator or compiler failure. Progress lines go to stderr.
-std::vector<std::function<MultiplierModelPtr()>> compile_models(const std::vector<ModelSource>& sources);
+// How a model is built (Verilator options that change its behaviour). Part of
+// every content hash, so models built by an older recipe are never reused.
+extern const char* const kModelRecipe;
+
+// One result per source, in order: a factory, or the reason it failed
+// (Verilator or compiler error naming the file). A failed source does not
+// stop the others. Throws only for what sinks the batch (runtime, link).
+// Progress lines go to stderr.
+struct CompiledModel {
+  std::function<MultiplierModelPtr()> factory;  // empty when failed
+  std::string error;
+};
+std::vector<CompiledModel> compile_models(const std::vector<ModelSource>& sources);
 
 }  // namespace alwann::rtl

@@ -6,6 +6,7 @@
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
 #include "rtl/BuiltinModels.hpp"
+#include "rtl/CacheEntries.hpp"
 #include "rtl/GateNetlist.hpp"
 #include "rtl/VerilogHeader.hpp"
 #include "rtl/VerilatorNetlistReader.hpp"
@@ -49,6 +50,28 @@ void MultiplierLibrary::add(MultiplierInfo info, ModelFactory factory, std::vect
   e.factory = std::move(factory);
   e.libraries = std::move(libraries);
   entries_[name] = std::move(e);
+}
+
+namespace {
+
+// A table-only multiplier's bit-true evaluator: its own product table.
+class TableModel final : public MultiplierModel {
+ public:
+  explicit TableModel(ProductTablePtr t) : table_(std::move(t)) {}
+  std::uint16_t multiply(std::uint8_t a, std::uint8_t b) override { return table_->raw(a, b); }
+
+ private:
+  ProductTablePtr table_;
+};
+
+}  // namespace
+
+void MultiplierLibrary::add_table(MultiplierInfo info, ProductTablePtr table) {
+  info.has_netlist = false;
+  const std::string name = info.name;
+  add(std::move(info), [table] { return std::make_unique<TableModel>(table); });
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_[name].table = std::move(table);
 }
 
 std::vector<std::string> MultiplierLibrary::names() const {
@@ -100,9 +123,8 @@ ProductTablePtr MultiplierLibrary::table(const std::string& name) {
   // Exhaustive simulation of the Verilated model, cached on disk by content.
   const std::string cached = cache_path("tables/" + info.name + "-" + info.content_hash + ".bin");
   std::shared_ptr<ProductTable> table;
-  std::error_code ec;
-  if (fs::exists(cached, ec)) {
-    table = std::make_shared<ProductTable>(ProductTable::load_bin(cached, info.name, info.is_signed));
+  if (auto t = load_cached_table(cached, info.name, info.is_signed)) {  // a damaged entry is dropped: rebuilt below
+    table = std::make_shared<ProductTable>(std::move(*t));
   } else {
     MultiplierModelPtr m = model(name);
     std::vector<std::uint16_t> data(ProductTable::kEntries);
@@ -110,7 +132,7 @@ ProductTablePtr MultiplierLibrary::table(const std::string& name) {
       for (int x = 0; x < 256; ++x)
         data[w * 256 + x] = m->multiply(static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(x));
     table = std::make_shared<ProductTable>(info.name, info.is_signed, std::move(data));
-    table->save_bin(cached);
+    save_cached_table(cached, *table);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = entry(name);
@@ -128,6 +150,9 @@ std::shared_ptr<const GateNetlist> MultiplierLibrary::netlist(const std::string&
     info = e.info;
     libraries = e.libraries;
   }
+  if (!info.has_netlist)
+    throw file_error(info.source, "multiplier '" + name +
+                                      "' is a product table without a netlist: its toggle energy is unavailable");
   if (!fs::exists(info.verilog_path))
     throw file_error(info.verilog_path, "Verilog of multiplier '" + name + "' not found (needed for its netlist)");
   auto netlist = std::make_shared<GateNetlist>(read_verilog_netlist({info.verilog_path, name, libraries}, info.content_hash));

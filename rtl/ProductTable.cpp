@@ -33,7 +33,9 @@ ProductTable ProductTable::exact(bool is_signed) {
 
 bool ProductTable::is_exact() const { return *this == exact(signed_); }
 
-void ProductTable::save_bin(const std::string& path) const {
+void ProductTable::save_bin(const std::string& path) const { write_file_atomically(path, bin_bytes()); }
+
+std::string ProductTable::bin_bytes() const {
   std::string bytes(2 * kEntries, '\0');
   for (int x = 0; x < 256; ++x)
     for (int w = 0; w < 256; ++w) {
@@ -42,7 +44,7 @@ void ProductTable::save_bin(const std::string& path) const {
       bytes[i] = static_cast<char>(v & 0xff);
       bytes[i + 1] = static_cast<char>(v >> 8);
     }
-  write_file_atomically(path, bytes);
+  return bytes;
 }
 
 ProductTable ProductTable::load_bin(const std::string& path, std::string name, bool is_signed) {

@@ -44,6 +44,7 @@ class ProductTable {
 
   // tf-approximate format: 65,536 little-endian uint16, entry [x*256 + w].
   void save_bin(const std::string& path) const;  // atomic; throws alwann::Error
+  std::string bin_bytes() const;                 // the file's 131,072 bytes
   static ProductTable load_bin(const std::string& path, std::string name, bool is_signed);
 
   bool operator==(const ProductTable& o) const { return signed_ == o.signed_ && data_ == o.data_; }

@@ -30,7 +30,14 @@ GateNetlist read_verilator_xml(const std::string& xml_path, const std::string& s
 
 GateNetlist read_verilog_netlist(const VerilogSource& source, const std::string& cache_key) {
   const std::string cached = cache_key.empty() ? "" : cache_path("netlists/" + cache_key + ".xml");
-  if (!cached.empty() && fs::exists(cached)) return read_verilator_xml(cached, source.path, source.top_module);
+  if (!cached.empty() && fs::exists(cached)) {
+    try {
+      return read_verilator_xml(cached, source.path, source.top_module);
+    } catch (const Error&) {
+      std::error_code ec;
+      fs::remove(cached, ec);  // a damaged cache entry (only clean XML is stored): rebuilt below
+    }
+  }
   static std::atomic<int> counter{0};
   const fs::path dir = fs::temp_directory_path() /
                        ("alwann-xml-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));

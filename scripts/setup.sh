@@ -9,6 +9,7 @@ PKGS=(
   libpagmo-dev libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev
   nlohmann-json3-dev libfmt-dev zlib1g-dev libbenchmark-dev libpugixml-dev
   dataset-fashion-mnist gnuplot-nox libopenmpi-dev openmpi-bin
+  iverilog  # tests: an independent simulator for the wide-bus netlist fixture
 )
 # `make fuzz` also needs clang with libFuzzer (`scripts/setup.sh fuzz`); `make test` does not.
 [ "${1:-}" = fuzz ] && PKGS+=(clang libclang-rt-14-dev)

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "mapping/ArrayTiming.hpp"
+#include "rtl/MultiplierLibrary.hpp"
+#include "sim/MultiplyEnergy.hpp"
 #include "sim/FoldExecutor.hpp"
 
 namespace alwann::sim {
@@ -125,6 +127,8 @@ void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyC
         real.activation_flips = static_cast<double>(r.measured_register_flips) / n;
         real.psum_flips = 0;
       }
+      if (!rtl::MultiplierLibrary::instance().info(r.multiplier).has_netlist)
+        real.multiply = random.multiply = library_priced_multiply(r.multiplier, f);
       r.multiply = real.multiply;
       r.add = real.add;
       r.register_flips_per_mac = real.activation_flips + real.psum_flips;

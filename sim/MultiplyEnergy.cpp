@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/ContentHash.hpp"
+#include "common/Error.hpp"
 #include "rtl/AdderNetlist.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 #include "rtl/TechModel.hpp"
@@ -53,13 +54,31 @@ int flips(std::uint64_t a, std::uint64_t b, int bits) {
 
 }  // namespace
 
+MultiplyEnergy library_priced_multiply(const std::string& multiplier, double clock_hz) {
+  const auto& info = rtl::MultiplierLibrary::instance().info(multiplier);
+  if (!info.figures.power_mw)
+    throw Error(info.source + ": multiplier '" + multiplier +
+                "' is a product table without a netlist or a library power figure, so its energy is unknown: "
+                "give power_mw in its library file (docs/multipliers.md)");
+  MultiplyEnergy e;
+  e.mean_fj = *info.figures.power_mw * 1e-3 / clock_hz * 1e15;  // mW at f: J per cycle, in fJ
+  return e;
+}
+
 PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::string& multiplier, int rows,
                                     int adder_bits, const LayerOperands* ops, const SimOptions& o,
                                     const std::shared_ptr<const rtl::TechModel>& tech) {
   auto& lib = rtl::MultiplierLibrary::instance();
-  const auto netlist = lib.netlist(multiplier);
+  // A table-only multiplier has no netlist: its multiply energy is priced by
+  // library power (library_priced_multiply); the adder still toggles on its products.
+  const bool toggles = lib.info(multiplier).has_netlist;
+  const auto netlist = toggles ? lib.netlist(multiplier) : nullptr;
   const auto table = lib.table(multiplier);
-  rtl::ToggleSimulator mul(netlist, tech), mul_warm(netlist, tech);
+  std::unique_ptr<rtl::ToggleSimulator> mul, mul_warm;
+  if (toggles) {
+    mul = std::make_unique<rtl::ToggleSimulator>(netlist, tech);
+    mul_warm = std::make_unique<rtl::ToggleSimulator>(netlist, tech);
+  }
   rtl::AdderToggleSimulator add(adder_bits, tech), add_warm(adder_bits, tech);
   std::mt19937_64 rng(o.seed ^ (std::hash<std::string>{}(l.name) * 31 + std::hash<std::string>{}(multiplier)));
   const int T = std::max(1, l.T), K = std::max(1, l.K), N = std::max(1, l.N);
@@ -109,15 +128,21 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
       warm_op = false;  // the PE's first operation of the layer: from the reset state
     }
     for (int t = first; t <= last; ++t) push(t, k, k0, w);
-    mul.reset();
-    mul.feed(a.data(), b.data(), a.size());
+    double em = 0;
+    if (toggles) {
+      mul->reset();
+      mul->feed(a.data(), b.data(), a.size());
+      em = mul->energy_fj();
+    }
     add.reset();
     add.feed(psum_in.data(), prod.data(), psum_in.size());
-    double em = mul.energy_fj(), ea = add.energy_fj();
+    double ea = add.energy_fj();
     if (warm_op) {
-      mul_warm.reset();
-      mul_warm.feed(a.data(), b.data(), 1);
-      em -= mul_warm.energy_fj();
+      if (toggles) {
+        mul_warm->reset();
+        mul_warm->feed(a.data(), b.data(), 1);
+        em -= mul_warm->energy_fj();
+      }
       add_warm.reset();
       add_warm.feed(psum_in.data(), prod.data(), 1);
       ea -= add_warm.energy_fj();

@@ -48,6 +48,11 @@ class MultiplyEnergyCache {
   std::map<std::tuple<std::string, std::string, int>, PeDatapathEnergy> cache_;
 };
 
+// A multiplier imported as a product table only (no netlist) is priced by its
+// library power: one multiplication per clock cycle, E = P / f. Throws
+// alwann::Error naming the multiplier when it has no power figure.
+MultiplyEnergy library_priced_multiply(const std::string& multiplier, double clock_hz);
+
 // `rows`: the array's R (a window at pixel 0 follows the PE's previous row
 // fold, k - R; the partial sum entering row k sums the rows k0..k-1 of its fold).
 PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& layer, const std::string& multiplier, int rows,

@@ -21,13 +21,15 @@ PeArray::PeArray(sc_core::sc_module_name name, int rows, int cols, const std::st
     : sc_module(name), R_(rows), C_(cols), buffering_(buffering), clock_(clock), gb_(gb), adder_bits_(adder_bits) {
   auto& lib = rtl::MultiplierLibrary::instance();
   signed_ = lib.info(multiplier).is_signed;
-  auto netlist = lib.netlist(multiplier);
+  // A table-only multiplier has no netlist to toggle: priced by library power (EnergyModel).
+  const bool toggles = lib.info(multiplier).has_netlist;
+  auto netlist = toggles ? lib.netlist(multiplier) : nullptr;
   const std::size_t pes = static_cast<std::size_t>(R_) * C_;
   // The multiplier is combinational: one Verilated evaluator serves every PE
   // of the array (a model per PE exhausted the process's resources at 128x128).
   model_ = lib.model(multiplier);
   for (std::size_t i = 0; i < pes; ++i) {
-    toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, tech));
+    if (toggles) toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, tech));
     adders_.push_back(std::make_unique<rtl::AdderToggleSimulator>(adder_bits, tech));
   }
   pending_sum_.assign(pes, {});
@@ -67,7 +69,7 @@ double PeArray::adder_energy_fj() const {
 
 void PeArray::flush_pe(std::size_t i) {
   if (pending_a_[i].empty()) return;
-  toggles_[i]->feed(pending_a_[i].data(), pending_b_[i].data(), pending_a_[i].size());
+  if (!toggles_.empty()) toggles_[i]->feed(pending_a_[i].data(), pending_b_[i].data(), pending_a_[i].size());
   adders_[i]->feed(pending_sum_[i].data(), pending_prod_[i].data(), pending_sum_[i].size());
   pending_a_[i].clear();
   pending_b_[i].clear();
@@ -76,7 +78,7 @@ void PeArray::flush_pe(std::size_t i) {
 }
 
 void PeArray::flush_toggles() {
-  for (std::size_t i = 0; i < toggles_.size(); ++i) flush_pe(i);
+  for (std::size_t i = 0; i < pending_a_.size(); ++i) flush_pe(i);
 }
 
 void PeArray::begin_load(std::int64_t fold, std::int64_t t) {

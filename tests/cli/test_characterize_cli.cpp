@@ -20,7 +20,9 @@ TEST_CASE("characterize writes JSON and CSV rows with the stable field names, an
   REQUIRE(r.status == 0);
   CHECK(r.out.find("mul8s_trunc4") != std::string::npos);
   std::ifstream in(out / "characterization.json");
-  const auto rows = nlohmann::json::parse(in);
+  const auto doc = nlohmann::json::parse(in);
+  CHECK(doc["errors"].empty());
+  const auto& rows = doc["multipliers"];
   REQUIRE(rows.size() == 2);
   for (const char* key : {"name", "signed", "source", "mae", "mae_pct", "wce", "wce_pct", "mre_pct", "ep_pct", "mse",
                           "bias", "energy_uniform_fj", "gates", "area_um2", "library_power_mw", "library_area_um2",

@@ -127,6 +127,9 @@ TEST_CASE("bad Verilog is rejected with the file and the reason, and nothing is 
   const std::string always = import(test::fixture("bad/mul8u_always.v"));
   CHECK(always.find("mul8u_always.v:5: unsupported construct 'always'") != std::string::npos);
 
+  const std::string undriven = import(test::fixture("bad/mul8u_undriven.v"));
+  CHECK(undriven.find("mul8u_undriven.v:2: output bits O[15:1] are not driven") != std::string::npos);
+
   CHECK(models_in_cache() == before);
   CHECK_FALSE(lib.contains("mul8u_badports"));
   CHECK_FALSE(lib.contains("mul8u_syntax"));
