@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace alwann::test {
@@ -38,6 +40,14 @@ inline CliResult run_command(const std::string& command) {
 }
 
 inline CliResult run_alwann(const std::string& args) { return run_command(std::string(ALWANN_EXE) + " " + args); }
+
+// The whole file as bytes.
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 inline std::string source_path(const std::string& relative) { return std::string(ALWANN_SOURCE_DIR) + "/" + relative; }
 

@@ -10,17 +10,10 @@
 #include "CliSupport.hpp"
 
 using alwann::test::run_alwann;
+using alwann::test::slurp;
 using alwann::test::source_path;
 namespace fs = std::filesystem;
 
-namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 TEST_CASE("compare: CSV and a gnuplot chart in the format the file name asks for", "[cli]") {
   const fs::path dir = fs::temp_directory_path() / ("alwann-compare-" + std::to_string(::getpid()));

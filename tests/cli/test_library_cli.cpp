@@ -15,16 +15,10 @@
 
 namespace fs = std::filesystem;
 using alwann::test::run_alwann;
+using alwann::test::slurp;
 using alwann::test::source_path;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 nlohmann::json json_of(const fs::path& p) { return nlohmann::json::parse(slurp(p)); }
 

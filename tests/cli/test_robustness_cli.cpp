@@ -19,6 +19,7 @@
 #include "CliSupport.hpp"
 
 using alwann::test::run_alwann;
+using alwann::test::slurp;
 using alwann::test::source_path;
 namespace fs = std::filesystem;
 
@@ -134,14 +135,6 @@ TEST_CASE("robustness: evaluate gives the same results at 1 and 2 threads", "[cl
   fs::remove_all(dir);
 }
 
-namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 TEST_CASE("robustness: characterize gives the same files at 1 and 2 threads", "[cli][robustness][determinism]") {
   const fs::path dir = scratch("characterize");
