@@ -43,6 +43,8 @@ SAN_SLOW     = optimize: outputs and simulate|resume after generation|activation
 SAN_SLOW    := $(SAN_SLOW)|same front with 1 and 2 threads|front points are mutually non-dominated
 SAN_SLOW    := $(SAN_SLOW)|compare: CSV and a gnuplot|ResNet-8 quantised accuracy on the first 1000
 SAN_SLOW    := $(SAN_SLOW)|multiplier share of the PE datapath|quantised accuracy tracks float
+SAN_SLOW    := $(SAN_SLOW)|dominance rejection: deterministic|robustness: optimize finds the same front
+SAN_SLOW    := $(SAN_SLOW)|optimize --library searches the library
 # SystemC switches stacks unannotated: ASan then reports stale stack poison
 # in the test code after sim::simulate (docs/testing.md).
 SAN_SYSTEMC  = SCALE-Sim topology CSV files are a workload
