@@ -55,9 +55,10 @@ test-sanitize: setup
 	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
 		-DALWANN_SANITIZE=address,undefined -DALWANN_WITH_MPI=OFF >/dev/null
 	@cmake --build $(SAN_BUILD) -j $(JOBS) --target $(SAN_TARGETS)
-	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -E '^sim:|$(SAN_EXCLUDE)'
-	@# LeakSanitizer's tracer crashes on SystemC's coroutine stacks: no leak check in sim tests.
-	cd $(SAN_BUILD) && $(SAN_ENV) ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS) -R '^sim:' -E '$(SAN_EXCLUDE)'
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -E '^sim:|^cli:|$(SAN_EXCLUDE)'
+	@# LeakSanitizer's tracer crashes on SystemC's coroutine stacks: no leak check in the sim
+	@# tests, nor in the CLI tests (they run `alwann simulate`, `compare`, ... as a process).
+	cd $(SAN_BUILD) && $(SAN_ENV) ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS) -R '^sim:|^cli:' -E '$(SAN_EXCLUDE)'
 
 # Fuzzing (docs/testing.md): every libFuzzer target in tests/fuzz for
 # FUZZ_SECONDS each, under ASan+UBSan, in a clang build of its own.

@@ -18,7 +18,10 @@ namespace alwann::rtl {
 // them the input is refused with a message instead of exhausting the stack
 // (nets are resolved depth-first) or memory.
 constexpr int kMaxNetBits = 1 << 20;         // bits of all declared nets together
-constexpr int kMaxResolveDepth = 4000;       // chained assignments from an output to an input
+// 1000 keeps the depth-first resolution within a worker thread's 8 MiB stack
+// even under AddressSanitizer, whose frames are several times larger (4000
+// overflowed there); real 8-bit multipliers chain a few hundred at most.
+constexpr int kMaxResolveDepth = 1000;       // chained assignments from an output to an input
 
 class BitBlaster {
  public:
