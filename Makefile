@@ -38,7 +38,7 @@ test: build
 # SAN_EXCLUDE: the slowest tests (search runs, the optimize/compare CLI end to
 # end, ResNet-8 accuracy runs), which run in the plain build only (`make test`).
 SAN_BUILD   ?= build-asan
-SAN_TARGETS  = alwann test_rtl test_nn test_mapping test_sim test_optimizer test_cli
+SAN_TARGETS  = alwann test_common test_rtl test_nn test_mapping test_sim test_optimizer test_cli
 SAN_SLOW     = optimize: outputs and simulate|resume after generation|activation cache: cached evaluations
 SAN_SLOW    := $(SAN_SLOW)|same front with 1 and 2 threads|front points are mutually non-dominated
 SAN_SLOW    := $(SAN_SLOW)|compare: CSV and a gnuplot|ResNet-8 quantised accuracy on the first 1000
