@@ -18,9 +18,10 @@ namespace alwann::rtl {
 // them the input is refused with a message instead of exhausting the stack
 // (nets are resolved depth-first) or memory.
 constexpr int kMaxNetBits = 1 << 20;         // bits of all declared nets together
-// 1000 keeps the depth-first resolution within a worker thread's 8 MiB stack
-// even under AddressSanitizer, whose frames are several times larger (4000
-// overflowed there); real 8-bit multipliers chain a few hundred at most.
+// 1000 leaves a wide margin on a worker thread's 8 MiB stack in the Release
+// build (the limit test passed at 4000); under AddressSanitizer even 1000
+// overflows, so that test runs in the plain build only until the resolver is
+// iterative (docs/testing.md). Real 8-bit multipliers chain far fewer.
 constexpr int kMaxResolveDepth = 1000;       // chained assignments from an output to an input
 
 class BitBlaster {
