@@ -49,6 +49,15 @@ inline std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+// A fresh, empty folder for one test: <tmp>/alwann-<suite>-<pid>-<name>.
+inline std::filesystem::path scratch_dir(const std::string& suite, const std::string& name) {
+  const std::filesystem::path p =
+      std::filesystem::temp_directory_path() / ("alwann-" + suite + "-" + std::to_string(::getpid()) + "-" + name);
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p;
+}
+
 inline std::string source_path(const std::string& relative) { return std::string(ALWANN_SOURCE_DIR) + "/" + relative; }
 
 }  // namespace alwann::test

@@ -17,12 +17,7 @@ namespace {
 
 const std::string kTiny = std::string(ALWANN_SOURCE_DIR) + "/tests/fixtures/nn/tiny_fmnist.onnx";
 
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("alwann-badinput-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return alwann::test::scratch_dir("badinput", name); }
 
 std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};

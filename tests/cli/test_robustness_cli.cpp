@@ -27,12 +27,7 @@ namespace {
 
 const std::string kTiny = std::string(ALWANN_SOURCE_DIR) + "/tests/fixtures/nn/tiny_fmnist.onnx";
 
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("alwann-robust-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return alwann::test::scratch_dir("robust", name); }
 
 std::vector<std::string> words(const std::string& s) {
   std::istringstream in(s);
