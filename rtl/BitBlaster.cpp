@@ -51,17 +51,10 @@ void BitBlaster::read_types() {
 int BitBlaster::find_var(const std::string& name, const pugi::xml_node& at) const {
   if (auto it = var_index_.find(name); it != var_index_.end()) return it->second;
   // Verilator sometimes names a reference relative to the top instance.
-  int found = -1;
-  for (size_t i = 0; i < vars_.size(); ++i) {
-    const std::string& v = vars_[i].name;
-    if (v.size() > name.size() && v.compare(v.size() - name.size(), name.size(), name) == 0 &&
-        v[v.size() - name.size() - 1] == '.') {
-      if (found >= 0) fail(at, "ambiguous net reference '" + name + "'");
-      found = static_cast<int>(i);
-    }
-  }
-  if (found < 0) fail(at, "reference to unknown net '" + name + "'");
-  return found;
+  const auto it = suffix_index_.find(name);
+  if (it == suffix_index_.end()) fail(at, "reference to unknown net '" + name + "'");
+  if (it->second < 0) fail(at, "ambiguous net reference '" + name + "'");
+  return it->second;
 }
 
 void BitBlaster::read_vars(const pugi::xml_node& scope) {
@@ -76,6 +69,14 @@ void BitBlaster::read_vars(const pugi::xml_node& scope) {
     v.state.assign(v.width, 0);
     var_index_[v.name] = static_cast<int>(vars_.size());
     vars_.push_back(std::move(v));
+  }
+  // Every part of a name after a '.', for references relative to the top instance.
+  for (size_t i = 0; i < vars_.size(); ++i) {
+    const std::string& v = vars_[i].name;
+    for (size_t dot = v.find('.'); dot != std::string::npos; dot = v.find('.', dot + 1)) {
+      auto [it, inserted] = suffix_index_.emplace(v.substr(dot + 1), static_cast<int>(i));
+      if (!inserted && it->second != static_cast<int>(i)) it->second = -1;
+    }
   }
 }
 
@@ -109,32 +110,39 @@ void BitBlaster::check_ports(const pugi::xml_node& module) {
   }
 }
 
-void BitBlaster::add_lhs(const pugi::xml_node& lhs, const pugi::xml_node& assign, int& rhs_bit) {
-  const std::string op = lhs.name();
-  if (op == "concat") {  // {hi, lo} = ...: the low part takes the low bits
-    add_lhs(lhs.last_child(), assign, rhs_bit);
-    add_lhs(lhs.first_child(), assign, rhs_bit);
-    return;
-  }
-  int var, lsb = 0, width;
-  if (op == "varref") {
-    var = find_var(lhs.attribute("name").value(), lhs);
-    width = vars_[var].width;
-  } else if (op == "sel" && std::string(lhs.first_child().name()) == "varref") {
-    var = find_var(lhs.first_child().attribute("name").value(), lhs);
-    auto it = lhs.first_child().next_sibling();
-    if (std::string(it.name()) != "const") fail(lhs, "variable bit-select on the left of an assignment is not supported");
-    lsb = static_cast<int>(const_value(it));
-    width = static_cast<int>(const_value(it.next_sibling()));
-  } else {
-    fail(lhs, "unsupported assignment target '" + op + "'");
-  }
-  for (int i = 0; i < width; ++i) {
-    if (lsb + i >= vars_[var].width) fail(lhs, "bit-select out of range on '" + vars_[var].name + "'");
-    vars_[var].drivers.resize(vars_[var].width);
-    Driver& d = vars_[var].drivers[lsb + i];
-    if (d.assign) fail(lhs, "net '" + vars_[var].name + "' bit " + std::to_string(lsb + i) + " has two drivers");
-    d = {assign, rhs_bit++};
+void BitBlaster::add_lhs(const pugi::xml_node& target, const pugi::xml_node& assign, int& rhs_bit) {
+  // {hi, lo} = ...: the low part takes the low bits, so a concatenation's last
+  // part is taken first (an explicit stack: concatenations may nest deeply).
+  std::vector<pugi::xml_node> pending{target};
+  while (!pending.empty()) {
+    const pugi::xml_node lhs = pending.back();
+    pending.pop_back();
+    const std::string op = lhs.name();
+    if (op == "concat") {
+      pending.push_back(lhs.first_child());
+      pending.push_back(lhs.last_child());
+      continue;
+    }
+    int var, lsb = 0, width;
+    if (op == "varref") {
+      var = find_var(lhs.attribute("name").value(), lhs);
+      width = vars_[var].width;
+    } else if (op == "sel" && std::string(lhs.first_child().name()) == "varref") {
+      var = find_var(lhs.first_child().attribute("name").value(), lhs);
+      auto it = lhs.first_child().next_sibling();
+      if (std::string(it.name()) != "const") fail(lhs, "variable bit-select on the left of an assignment is not supported");
+      lsb = static_cast<int>(const_value(it));
+      width = static_cast<int>(const_value(it.next_sibling()));
+    } else {
+      fail(lhs, "unsupported assignment target '" + op + "'");
+    }
+    for (int i = 0; i < width; ++i) {
+      if (lsb + i >= vars_[var].width) fail(lhs, "bit-select out of range on '" + vars_[var].name + "'");
+      vars_[var].drivers.resize(vars_[var].width);
+      Driver& d = vars_[var].drivers[lsb + i];
+      if (d.assign) fail(lhs, "net '" + vars_[var].name + "' bit " + std::to_string(lsb + i) + " has two drivers");
+      d = {assign, rhs_bit++};
+    }
   }
 }
 
@@ -173,22 +181,69 @@ void BitBlaster::read_assignments(const pugi::xml_node& scope) {
 }
 
 int BitBlaster::resolve(int var, int bit, const pugi::xml_node& at) {
-  Var& v = vars_[var];
-  if (v.state[bit] == 2) return v.bits[bit];
-  if (v.state[bit] == 1) fail(at, "combinational loop through net '" + v.name + "'");
-  if (v.drivers.size() <= static_cast<size_t>(bit) || !v.drivers[bit].assign)
-    fail(at, "net '" + v.name + "' bit " + std::to_string(bit) + " is read but never driven");
-  if (depth_ >= kMaxResolveDepth)
-    fail(at, "more than " + std::to_string(kMaxResolveDepth) + " chained assignments (at net '" + v.name +
-                 "'): too deep for an 8x8 multiplier netlist");
-  v.state[bit] = 1;
-  const Driver d = v.drivers[bit];
-  struct Depth { int& d; explicit Depth(int& x) : d(++x) {} ~Depth() { --d; } } depth(depth_);
-  const Bits& value = assign_value(d.assign);
-  Var& v2 = vars_[var];  // (vars_ does not grow, but keep the reference fresh)
-  v2.bits[bit] = d.rhs_bit < static_cast<int>(value.size()) ? value[d.rhs_bit] : GateNetlist::kConst0;
-  v2.state[bit] = 2;
-  return v2.bits[bit];
+  // Depth first on an explicit stack (a chain of assignments is as long as
+  // the netlist: recursion overflowed a worker thread's stack, under
+  // AddressSanitizer at under 1000 links). Each frame is one net bit whose
+  // driving assignment is evaluated once every bit it reads is resolved.
+  struct Frame {
+    int var, bit;
+    Driver driver;
+    std::vector<Read> reads;  // empty when the assignment's value is already known
+    size_t next = 0;
+  };
+  std::vector<Frame> stack;
+  auto enter = [&](int x, int b, const pugi::xml_node& where) {
+    Var& v = vars_[x];
+    if (v.state[b] == 2) return;
+    if (v.state[b] == 1) fail(where, "combinational loop through net '" + v.name + "'");
+    if (v.drivers.size() <= static_cast<size_t>(b) || !v.drivers[b].assign)
+      fail(where, "net '" + v.name + "' bit " + std::to_string(b) + " is read but never driven");
+    v.state[b] = 1;
+    Frame f{x, b, v.drivers[b], {}, 0};
+    if (!assign_cache_.count(f.driver.assign.internal_object())) reads_of(f.driver.assign.first_child(), f.reads);
+    stack.push_back(std::move(f));
+  };
+  enter(var, bit, at);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.next < f.reads.size()) {
+      const Read r = f.reads[f.next++];
+      enter(r.var, r.bit, r.at);  // may grow the stack: `f` is not used after this
+      continue;
+    }
+    const Bits& value = assign_value(f.driver.assign);  // reads only resolved bits now
+    Var& v = vars_[f.var];
+    v.bits[f.bit] = f.driver.rhs_bit < static_cast<int>(value.size()) ? value[f.driver.rhs_bit] : GateNetlist::kConst0;
+    v.state[f.bit] = 2;
+    stack.pop_back();
+  }
+  return vars_[var].bits[bit];
+}
+
+void BitBlaster::reads_of(const pugi::xml_node& expr, std::vector<Read>& out) {
+  // The net bits eval() will read, in the order it reads them (pre-order over
+  // the same operands, on an explicit stack).
+  std::vector<pugi::xml_node> pending{expr};
+  while (!pending.empty()) {
+    const pugi::xml_node n = pending.back();
+    pending.pop_back();
+    const std::string op = n.name();
+    if (op == "varref") {
+      const int var = find_var(n.attribute("name").value(), n);
+      for (int i = 0; i < vars_[var].width; ++i) out.push_back({var, i, n});
+      continue;
+    }
+    const std::vector<pugi::xml_node> ops = operands(n);
+    if (op == "sel" && std::string(n.first_child().name()) == "varref") {  // only the selected bits
+      const int var = find_var(n.first_child().attribute("name").value(), n.first_child());
+      const long lo = const_value(n.first_child().next_sibling());
+      const int width = width_of(n);
+      for (int i = 0; i < width; ++i)
+        if (lo + i < vars_[var].width) out.push_back({var, static_cast<int>(lo + i), n});
+      continue;
+    }
+    for (auto it = ops.rbegin(); it != ops.rend(); ++it) pending.push_back(*it);
+  }
 }
 
 const BitBlaster::Bits& BitBlaster::assign_value(const pugi::xml_node& assign) {

@@ -2,6 +2,9 @@
 // Bit-blasts the continuous assignments of Verilator's flattened XML netlist
 // into GateNetlist gates. Nets are resolved on demand from their drivers, so
 // assignment order does not matter and combinational loops are detected.
+// Resolution works on an explicit stack: before an assignment is evaluated,
+// every net bit its right-hand side reads is resolved first (depth first, as
+// a recursive resolver would, so errors name the same nets).
 #include <pugixml.hpp>
 
 #include <map>
@@ -15,14 +18,12 @@ namespace alwann::rtl {
 
 // Size limits (docs/multipliers.md "Limits"): an 8x8 multiplier netlist,
 // even technology-mapped with one 2032-bit bus, is far below them; beyond
-// them the input is refused with a message instead of exhausting the stack
-// (nets are resolved depth-first) or memory.
+// them the input is refused with a message instead of exhausting memory.
+// There is no limit on chain length or expression nesting: nets are resolved
+// and expressions evaluated with explicit stacks (at most one entry per net
+// bit or XML node), never by recursion, so neither a long chain of
+// assignments nor a deeply nested expression can overflow a thread's stack.
 constexpr int kMaxNetBits = 1 << 20;         // bits of all declared nets together
-// 1000 leaves a wide margin on a worker thread's 8 MiB stack in the Release
-// build (the limit test passed at 4000); under AddressSanitizer even 1000
-// overflows, so that test runs in the plain build only until the resolver is
-// iterative (docs/testing.md). Real 8-bit multipliers chain far fewer.
-constexpr int kMaxResolveDepth = 1000;       // chained assignments from an output to an input
 
 class BitBlaster {
  public:
@@ -33,6 +34,7 @@ class BitBlaster {
   static constexpr int kMaxNetWidth = 1 << 16;  // the widest net a multiplier netlist may hold
   using Bits = std::vector<int>;  // signal ids, LSB first
   struct Driver { pugi::xml_node assign; int rhs_bit = -1; };
+  struct Read { int var; int bit; pugi::xml_node at; };  // a net bit an expression reads, and where
   struct Var {
     std::string name;
     int width = 1;
@@ -51,9 +53,11 @@ class BitBlaster {
   void read_assignments(const pugi::xml_node& scope);
   void add_lhs(const pugi::xml_node& lhs, const pugi::xml_node& assign, int& rhs_bit);
   int resolve(int var, int bit, const pugi::xml_node& at);
+  void reads_of(const pugi::xml_node& expr, std::vector<Read>& out);
   const Bits& assign_value(const pugi::xml_node& assign);
-  Bits eval(const pugi::xml_node& n);
-  Bits eval_child(const pugi::xml_node& n, int index);
+  Bits eval(const pugi::xml_node& root);
+  std::vector<pugi::xml_node> operands(const pugi::xml_node& n) const;
+  Bits combine(const pugi::xml_node& n, std::vector<Bits>& operand_values);
   Bits constant(const pugi::xml_node& n) const;
   long const_value(const pugi::xml_node& n) const;
   Bits fit(Bits b, int width, bool sign_extend) const;
@@ -67,8 +71,10 @@ class BitBlaster {
   std::map<std::string, int> dtype_width_;
   std::vector<Var> vars_;
   std::unordered_map<std::string, int> var_index_;
+  // Names relative to the top instance ("x" for "top.x"): -1 when ambiguous.
+  // Looked up in constant time: a scan per reference was quadratic in the net count.
+  std::unordered_map<std::string, int> suffix_index_;
   std::unordered_map<const void*, Bits> assign_cache_;
-  int depth_ = 0;     // nets being resolved (the recursion depth)
   long net_bits_ = 0; // declared so far
 };
 

@@ -16,13 +16,6 @@ BitBlaster::Bits BitBlaster::fit(Bits b, int width, bool sign_extend) const {
   return b;
 }
 
-BitBlaster::Bits BitBlaster::eval_child(const pugi::xml_node& n, int index) {
-  pugi::xml_node c = n.first_child();
-  for (int i = 0; i < index && c; ++i) c = c.next_sibling();
-  if (!c) fail(n, std::string("malformed '") + n.name() + "' node");
-  return eval(c);
-}
-
 long BitBlaster::const_value(const pugi::xml_node& n) const {
   const Bits b = constant(n);
   long v = 0;
@@ -85,16 +78,73 @@ int BitBlaster::reduce(GateType type, const Bits& b) {
   return r;
 }
 
-BitBlaster::Bits BitBlaster::eval(const pugi::xml_node& n) {
+BitBlaster::Bits BitBlaster::eval(const pugi::xml_node& root) {
+  // Post-order on an explicit stack: an expression may nest as deeply as the
+  // file allows (a ^ b ^ c ^ ... is a left-deep tree), and recursion would
+  // overflow a worker thread's stack.
+  struct Frame {
+    pugi::xml_node node;
+    std::vector<pugi::xml_node> operands;
+    std::vector<Bits> values;  // of operands[0..values.size())
+  };
+  std::vector<Frame> stack;
+  stack.push_back({root, operands(root), {}});
+  for (;;) {
+    Frame& f = stack.back();
+    if (f.values.size() < f.operands.size()) {
+      const pugi::xml_node c = f.operands[f.values.size()];
+      stack.push_back({c, operands(c), {}});  // `f` is not used after this
+      continue;
+    }
+    Bits value = combine(f.node, f.values);
+    stack.pop_back();
+    if (stack.empty()) return value;
+    stack.back().values.push_back(std::move(value));
+  }
+}
+
+std::vector<pugi::xml_node> BitBlaster::operands(const pugi::xml_node& n) const {
+  // The children evaluated as expressions, in the order combine() takes
+  // them; structural errors are reported here, before any operand is read.
+  width_of(n);
+  const std::string op = n.name();
+  auto child = [&](int index) {
+    pugi::xml_node c = n.first_child();
+    for (int i = 0; i < index && c; ++i) c = c.next_sibling();
+    if (!c) fail(n, "malformed '" + op + "' node");
+    return c;
+  };
+  if (op == "varref" || op == "const") return {};
+  if (op == "sel") {
+    if (std::string(n.first_child().next_sibling().name()) != "const") fail(n, "variable bit-select is not supported");
+    if (std::string(n.first_child().name()) == "varref") return {};  // only the selected bits are read
+    return {child(0)};
+  }
+  if (op == "shiftl" || op == "shiftr" || op == "shiftrs") {
+    if (std::string(n.first_child().next_sibling().name()) != "const") fail(n, "shift by a variable amount is not supported");
+    return {child(0)};
+  }
+  if (op == "and" || op == "or" || op == "xor" || op == "add" || op == "mul" || op == "muls" || op == "logand" ||
+      op == "logor")
+    return {child(0), child(1)};
+  if (op == "concat" || op == "sub") return {child(1), child(0)};
+  if (op == "not" || op == "extend" || op == "extends" || op == "replicate" || op == "negate" || op == "redand" ||
+      op == "redor" || op == "redxor" || op == "lognot")
+    return {child(0)};
+  if (op == "cond" || op == "condbound") return {child(0), child(1), child(2)};
+  fail(n, "unsupported expression '" + op + "' in a continuous assignment");
+}
+
+BitBlaster::Bits BitBlaster::combine(const pugi::xml_node& n, std::vector<Bits>& v) {
   const std::string op = n.name();
   const int width = width_of(n);
   auto bitwise = [&](GateType type) {
-    const Bits a = fit(eval_child(n, 0), width, false), b = fit(eval_child(n, 1), width, false);
+    const Bits a = fit(v[0], width, false), b = fit(v[1], width, false);
     Bits r(width);
     for (int i = 0; i < width; ++i) r[i] = net_.add_gate(type, a[i], b[i]);
     return r;
   };
-  if (op == "varref") {
+  if (op == "varref") {  // every bit was resolved before the assignment is evaluated
     const int var = find_var(n.attribute("name").value(), n);
     Bits r(vars_[var].width);
     for (int i = 0; i < vars_[var].width; ++i) r[i] = resolve(var, i, n);
@@ -105,73 +155,68 @@ BitBlaster::Bits BitBlaster::eval(const pugi::xml_node& n) {
   if (op == "or") return bitwise(GateType::OR);
   if (op == "xor") return bitwise(GateType::XOR);
   if (op == "not") {
-    Bits a = fit(eval_child(n, 0), width, false);
+    Bits a = fit(std::move(v[0]), width, false);
     for (int& s : a) s = net_.add_gate(GateType::NOT, s);
     return a;
   }
   if (op == "sel") {
-    const pugi::xml_node lsb = n.first_child().next_sibling();
-    if (std::string(lsb.name()) != "const") fail(n, "variable bit-select is not supported");
-    const long lo = const_value(lsb);
+    const long lo = const_value(n.first_child().next_sibling());
     const pugi::xml_node from_node = n.first_child();
+    Bits r(width, k0);
     if (std::string(from_node.name()) == "varref") {  // only the selected bits need drivers
       const int var = find_var(from_node.attribute("name").value(), from_node);
-      Bits r(width, k0);
       for (int i = 0; i < width; ++i)
         if (lo + i < vars_[var].width) r[i] = resolve(var, static_cast<int>(lo + i), n);
       return r;
     }
-    const Bits from = eval(from_node);
-    Bits r(width, k0);
+    const Bits& from = v[0];
     for (int i = 0; i < width; ++i)
       if (lo + i < static_cast<long>(from.size())) r[i] = from[lo + i];
     return r;
   }
-  if (op == "concat") {
-    Bits lo = eval_child(n, 1);
-    const Bits hi = eval_child(n, 0);
-    lo.insert(lo.end(), hi.begin(), hi.end());
-    return fit(lo, width, false);
+  if (op == "concat") {  // operands: low part, then high part
+    Bits lo = std::move(v[0]);
+    lo.insert(lo.end(), v[1].begin(), v[1].end());
+    return fit(std::move(lo), width, false);
   }
-  if (op == "extend") return fit(eval_child(n, 0), width, false);
-  if (op == "extends") return fit(eval_child(n, 0), width, true);
+  if (op == "extend") return fit(std::move(v[0]), width, false);
+  if (op == "extends") return fit(std::move(v[0]), width, true);
   if (op == "replicate") {
-    const Bits part = eval_child(n, 0);
+    const Bits& part = v[0];
     Bits r;
-    while (static_cast<int>(r.size()) < width) r.insert(r.end(), part.begin(), part.end());
-    return fit(r, width, false);
+    // (an empty part cannot fill anything: it came from a zero-width operand)
+    while (!part.empty() && static_cast<int>(r.size()) < width) r.insert(r.end(), part.begin(), part.end());
+    return fit(std::move(r), width, false);
   }
   if (op == "redand" || op == "redor" || op == "redxor" || op == "lognot" || op == "logand" || op == "logor") {
     const GateType t = op == "redand" ? GateType::AND : op == "redxor" ? GateType::XOR : GateType::OR;
-    int r = reduce(t, eval_child(n, 0));
+    int r = reduce(t, v[0]);
     if (op == "lognot") r = net_.add_gate(GateType::NOT, r);
     if (op == "logand" || op == "logor")
-      r = net_.add_gate(op == "logand" ? GateType::AND : GateType::OR, r, reduce(GateType::OR, eval_child(n, 1)));
+      r = net_.add_gate(op == "logand" ? GateType::AND : GateType::OR, r, reduce(GateType::OR, v[1]));
     return fit({r}, width, false);
   }
   if (op == "cond" || op == "condbound") {
-    const int c = reduce(GateType::OR, eval_child(n, 0));
-    const Bits t = fit(eval_child(n, 1), width, false), e = fit(eval_child(n, 2), width, false);
+    const int c = reduce(GateType::OR, v[0]);
+    const Bits t = fit(std::move(v[1]), width, false), e = fit(std::move(v[2]), width, false);
     Bits r(width);
     for (int i = 0; i < width; ++i) r[i] = net_.add_gate(GateType::MUX, e[i], t[i], c);
     return r;
   }
-  if (op == "add") return add(fit(eval_child(n, 0), width, false), fit(eval_child(n, 1), width, false), k0);
-  if (op == "sub" || op == "negate") {
-    Bits b = fit(eval_child(n, op == "sub" ? 1 : 0), width, false);
+  if (op == "add") return add(fit(std::move(v[0]), width, false), fit(std::move(v[1]), width, false), k0);
+  if (op == "sub" || op == "negate") {  // sub's operands: subtrahend, then minuend
+    Bits b = fit(std::move(v[0]), width, false);
     for (int& s : b) s = net_.add_gate(GateType::NOT, s);
-    const Bits a = op == "sub" ? fit(eval_child(n, 0), width, false) : Bits(width, k0);
+    const Bits a = op == "sub" ? fit(std::move(v[1]), width, false) : Bits(width, k0);
     return add(a, b, k1);
   }
   if (op == "mul" || op == "muls") {
     const bool s = op == "muls";
-    return multiply(fit(eval_child(n, 0), width, s), fit(eval_child(n, 1), width, s), width);
+    return multiply(fit(std::move(v[0]), width, s), fit(std::move(v[1]), width, s), width);
   }
   if (op == "shiftl" || op == "shiftr" || op == "shiftrs") {
-    const pugi::xml_node amount = n.first_child().next_sibling();
-    if (std::string(amount.name()) != "const") fail(n, "shift by a variable amount is not supported");
-    const long k = const_value(amount);
-    const Bits a = fit(eval_child(n, 0), width, false);
+    const long k = const_value(n.first_child().next_sibling());
+    const Bits a = fit(std::move(v[0]), width, false);
     Bits r(width, op == "shiftrs" && !a.empty() ? a.back() : k0);
     for (int i = 0; i < width; ++i) {
       const long src = op == "shiftl" ? i - k : i + k;
