@@ -221,7 +221,10 @@ void build_models(const std::vector<ModelSource>& sources, const std::vector<siz
           }
           return;
         } catch (const std::exception&) {
-          // compiled one by one below, to name the model that fails
+          // compiled one by one below, to name the model that fails; the
+          // group's unity source is of no use to anyone now
+          std::error_code ec;
+          fs::remove(base + ".cpp", ec);
         }
       }
       for (const size_t i : members) {
