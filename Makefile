@@ -48,10 +48,7 @@ SAN_SLOW    := $(SAN_SLOW)|optimize --library searches the library
 # SystemC switches stacks unannotated: ASan then reports stale stack poison
 # in the test code after sim::simulate (docs/testing.md).
 SAN_SYSTEMC  = SCALE-Sim topology CSV files are a workload|a table-only multiplier is priced by its library power
-# Nets are resolved depth first: ASan's larger frames overflow a worker
-# thread's stack before the chain limit refuses the netlist (docs/testing.md).
-SAN_DEEP     = netlists beyond the documented size limits
-SAN_EXCLUDE ?= $(SAN_SLOW)|$(SAN_SYSTEMC)|$(SAN_DEEP)
+SAN_EXCLUDE ?= $(SAN_SLOW)|$(SAN_SYSTEMC)
 SAN_ENV      = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp
 test-sanitize: setup
