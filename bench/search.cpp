@@ -4,7 +4,7 @@
 //     energy) and accuracy on the search images, cold and with the caches;
 //   * a whole search (NSGA-II, memo + activation cache): evaluations per
 //     second, cache hit rate, wall time.
-// Usage: bench_search [images] [population] [generations] [threads]   (env REJECT_MARGIN=pp|off)
+// Usage: bench_search [images] [population] [generations] [threads]   (env REJECT_MARGIN=pp|off, MAX_LOSS=pp)
 #include <fmt/core.h>
 
 #include <time.h>
@@ -111,7 +111,13 @@ int main(int argc, char** argv) {
   SearchOracle oracle(model, acc, space, nn::Tune::Alwann, std::size_t{4096} << 20, threads);
   oracle.set_keep_all(std::getenv("KEEP_ALL") != nullptr);
   const CandidateResult exact = oracle.evaluate_exact();
-  const Objectives obj(ObjectiveOptions{}, exact);
+  // MAX_LOSS=pp: the search's accuracy constraint, as `optimize --max-loss`.
+  ObjectiveOptions oo;
+  if (const char* ml = std::getenv("MAX_LOSS")) {
+    oo.max_loss_pp = std::stod(ml);
+    oracle.set_rejection(exact.accuracy_validation, *oo.max_loss_pp);
+  }
+  const Objectives obj(oo, exact);
   FitnessMemo memo;
   auto fn = std::make_shared<BatchFitnessFunction>(space, oracle, obj, memo);
   SearchOptions so;
@@ -135,9 +141,10 @@ int main(int argc, char** argv) {
              population, generations, requested, memo.entries().size(), requested - memo.entries().size(), total,
              static_cast<double>(memo.entries().size()) / total, static_cast<double>(requested) / total, total_cpu);
   fmt::print("activation cache: {:.0f} % of lookups hit, {:.0f} % of approximable-layer work skipped, {} evictions, "
-             "{:.0f} MiB held; {} candidates stopped early (rejection margin {})\n",
+             "{:.0f} MiB held; {} candidates stopped early (rejection margin {}), {:.0f} % of image evaluations saved\n",
              100 * cs.hit_rate(), 100 * cs.skipped_share(), cs.evictions, static_cast<double>(cs.bytes) / (1 << 20),
-             cs.stopped, so.reject_margin_pp ? fmt::format("{} pp", *so.reject_margin_pp) : std::string("off"));
+             cs.stopped, so.reject_margin_pp ? fmt::format("{} pp", *so.reject_margin_pp) : std::string("off"),
+             100 * cs.rejected_share());
   fmt::print("the same evaluations on the plain engine would take about {:.0f} s CPU (accuracy alone)\n",
              plain_cpu * static_cast<double>(memo.entries().size()));
   return 0;

@@ -36,7 +36,10 @@ const alwann::cli::CommandRegistration registration{
           ->check(CLI::IsMember({"multiply", "total", "library-power"}))
           ->capture_default_str();
       sub.add_flag("--latency", a->latency, "Cycles per inference as a third objective");
-      sub.add_option("--max-loss", a->max_loss, "Constraint: validation accuracy loss against exact, in pp")->default_str("none");
+      sub.add_option("--max-loss", a->max_loss,
+                     "Constraint: validation accuracy loss against exact, in pp; keeps the search on the useful "
+                     "part of the front (100: the whole front)")
+          ->default_str("5");
       sub.add_option("--max-cycles", a->max_cycles, "Constraint: cycles per inference")->default_str("none");
       sub.add_flag("--full-evaluation", a->full_evaluation,
                    "Run every candidate on every search image (no early rejection)");

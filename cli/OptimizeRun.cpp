@@ -277,8 +277,10 @@ int run_optimize(OptimizeArgs a) {
   out.commit();
   const CacheStats cs = optimize_cache_stats(oracle);
   fmt::print("{}", report.summary_table());
-  fmt::print("\nsearch: {} evaluations in {:.1f} s; activation cache: {:.0f} % of lookups hit, {:.0f} % of layer work skipped\n",
-             memo.entries().size(), report.history.back().elapsed_seconds, 100 * cs.hit_rate(), 100 * cs.skipped_share());
+  fmt::print("\nsearch: {} evaluations in {:.1f} s; activation cache: {:.0f} % of lookups hit, {:.0f} % of layer work skipped; "
+             "{} stopped early, {:.0f} % of image evaluations saved\n",
+             memo.entries().size(), report.history.back().elapsed_seconds, 100 * cs.hit_rate(), 100 * cs.skipped_share(),
+             cs.stopped, 100 * cs.rejected_share());
   fmt::print("wrote {}/front.csv, front.json, summary.json, history.csv, front.png, front.svg and {} mappings\n", a.out,
              report.front.size());
   return 0;

@@ -25,6 +25,7 @@ ActivationCache::ActivationCache(nn::QuantizedNetworkPtr q, const nn::LabelledCo
     if (l.approximable) approx_.push_back(l.id);
   // The first approximable layer's cut would only save the input: no cut there.
   for (std::size_t a = 1; a < approx_.size(); ++a) cuts_.push_back(approx_[a]);
+  order_ = hardest_first(q_, images_, threads_);
   for (int cut : cuts_) {
     std::vector<int> f;
     for (int j = 0; j < cut; ++j) {
@@ -35,6 +36,22 @@ ActivationCache::ActivationCache(nn::QuantizedNetworkPtr q, const nn::LabelledCo
     }
     frontier_.push_back(f);
   }
+}
+
+std::vector<std::size_t> hardest_first(const nn::QuantizedNetworkPtr& q, const nn::LabelledCodes& images, int threads) {
+  const auto out = nn::IntegerEngine(q, {}).run(images.codes, threads);
+  std::vector<double> margin(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto label = static_cast<std::size_t>(images.labels[i]);
+    double other = -std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < out[i].size(); ++k)
+      if (k != label) other = std::max<double>(other, q->value(out[i][k]));
+    margin[i] = (label < out[i].size() ? q->value(out[i][label]) : other) - other;
+  }
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return margin[a] < margin[b]; });
+  return order;
 }
 
 // Key of cut c: the multipliers (table and weight remap) of every
@@ -90,7 +107,7 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
     const std::size_t first = b * B;
     const int count = static_cast<int>(std::min(B, images_.size() - first));
     std::vector<const nn::Codes*> ptrs(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) ptrs[static_cast<std::size_t>(i)] = &images_.codes[first + static_cast<std::size_t>(i)];
+    for (int i = 0; i < count; ++i) ptrs[static_cast<std::size_t>(i)] = &images_.codes[order_[first + static_cast<std::size_t>(i)]];
     nn::IntegerEngine::BatchState& st = states[static_cast<std::size_t>(w)];
     engine.start_batch(ptrs.data(), count, st);
     int at = 0;
@@ -108,13 +125,16 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
     }
     engine.run_layers(st, at, n_layers);
     for (int i = 0; i < count; ++i)
-      right[b] += static_cast<std::size_t>(engine.classify_in_batch(st, i)) == images_.labels[first + static_cast<std::size_t>(i)];
+      right[b] += static_cast<std::size_t>(engine.classify_in_batch(st, i)) == images_.labels[order_[first + static_cast<std::size_t>(i)]];
   };
   Outcome out;
-  // Chunks of 8 batches (128 images) between the early-rejection checks.
-  const std::size_t chunk = 8;
+  // Early-rejection checks after 2, 4, 8, 16, 24, ... batches (32, 64, 128,
+  // 256, 384, ... images): the hardest images come first, so a hopeless
+  // candidate is usually caught at the first checks. A fixed schedule, not
+  // one sized to the threads, keeps the decision independent of them.
   std::size_t done = 0;
   while (done < n_batches) {
+    const std::size_t chunk = done < 8 ? std::max<std::size_t>(2, done) : 8;
     const std::size_t n = std::min(chunk, n_batches - done);
     nn::parallel_for(n, threads_, [&](std::size_t i, int w) { run_batch(done + i, w); });
     done += n;
@@ -125,8 +145,15 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
       out.stopped = true;
       std::lock_guard<std::mutex> lock(mutex_);
       ++stats_.stopped;
+      stats_.images_run += out.evaluated;
+      stats_.images_requested += images_.size();
       return out;  // partial frontiers are not stored
     }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.images_run += out.evaluated;
+    stats_.images_requested += images_.size();
   }
   for (std::size_t i = 0; i < fresh.size(); ++i)
     if (!fresh[i][0].empty())

@@ -7,7 +7,9 @@
 // outputs at the end of that prefix: the "frontier", the outputs of earlier
 // layers that later layers still read (for a ResNet, the main path and the
 // pending shortcut). Frontiers are kept per image batch in an LRU store with
-// a byte budget. Results are bit-identical to IntegerEngine::classify at any
+// a byte budget. Images run hardest first (ascending margin of the right
+// class under the exact network), so early rejection stops a hopeless
+// candidate after few images. Results are bit-identical to IntegerEngine::classify at any
 // thread count and budget (a test checks it).
 #include <cstdint>
 #include <list>
@@ -26,12 +28,17 @@ struct CacheStats {
   std::uint64_t stopped = 0;                  // evaluations stopped early
   std::uint64_t layers_run = 0, layers_skipped = 0;  // approximable layers, summed over evaluations
   std::uint64_t evictions = 0;
+  std::uint64_t images_run = 0, images_requested = 0;  // summed over evaluations: early rejection's saving
   std::size_t bytes = 0, entries = 0;
   double hit_rate() const { return lookups ? static_cast<double>(hits) / static_cast<double>(lookups) : 0.0; }
   // Share of approximable-layer work skipped thanks to the cache.
   double skipped_share() const {
     const auto t = layers_run + layers_skipped;
     return t ? static_cast<double>(layers_skipped) / static_cast<double>(t) : 0.0;
+  }
+  // Share of image evaluations not run because candidates stopped early.
+  double rejected_share() const {
+    return images_requested ? 1.0 - static_cast<double>(images_run) / static_cast<double>(images_requested) : 0.0;
   }
 };
 
@@ -41,6 +48,11 @@ struct CacheStats {
 // bench_search). Called once by programs that run a search: freed blocks
 // stay in the heap for reuse.
 void keep_freed_memory();
+
+// Image indices by ascending margin of the right class's score over the
+// best other class under the exact network (misclassified first), ties by
+// index: the images an approximation is most likely to flip come first.
+std::vector<std::size_t> hardest_first(const nn::QuantizedNetworkPtr& q, const nn::LabelledCodes& images, int threads);
 
 class ActivationCache {
  public:
@@ -79,6 +91,7 @@ class ActivationCache {
   std::size_t budget_;
   int threads_;
   int batch_ = nn::IntegerEngine::kDefaultBatch;
+  std::vector<std::size_t> order_;          // image order: hardest first
   std::vector<int> approx_;                 // approximable layer ids, topological order
   std::vector<int> cuts_;                   // cut c: run restarts at layer cuts_[c] (= approx_[c])
   std::vector<std::vector<int>> frontier_;  // per cut: earlier layers read at or after it

@@ -35,7 +35,7 @@ Bytes receive_bytes(MPI_Comm comm, const MPI_Status& st) {
 }
 
 nlohmann::json stats_json(const CacheStats& s) {
-  return {s.lookups, s.hits, s.stopped, s.layers_run, s.layers_skipped, s.evictions, s.bytes, s.entries};
+  return {s.lookups, s.hits, s.stopped, s.layers_run, s.layers_skipped, s.evictions, s.bytes, s.entries, s.images_run, s.images_requested};
 }
 
 CacheStats stats_from_json(const nlohmann::json& j) {
@@ -48,6 +48,8 @@ CacheStats stats_from_json(const nlohmann::json& j) {
   s.evictions = j.at(5);
   s.bytes = j.at(6);
   s.entries = j.at(7);
+  s.images_run = j.at(8);
+  s.images_requested = j.at(9);
   return s;
 }
 
@@ -60,6 +62,8 @@ void add(CacheStats& a, const CacheStats& b) {
   a.evictions += b.evictions;
   a.bytes += b.bytes;
   a.entries += b.entries;
+  a.images_run += b.images_run;
+  a.images_requested += b.images_requested;
 }
 
 std::string rank_name(MPI_Comm comm) {

@@ -1,10 +1,10 @@
 #include "rtl/AdderNetlist.hpp"
 
 #include <algorithm>
-#include <bitset>
 
 #include "common/Error.hpp"
 #include "rtl/TechModel.hpp"
+#include "rtl/ToggleCount.hpp"
 
 namespace alwann::rtl {
 
@@ -45,22 +45,19 @@ void AdderToggleSimulator::reset() {
 }
 
 void AdderToggleSimulator::feed(const std::int64_t* a, const std::int64_t* b, std::size_t n) {
-  std::uint64_t va[64], vb[64];
+  std::uint64_t va[64], vb[64], words[64 * kSlots];
   for (std::size_t base = 0; base < n; base += 64) {
     const std::size_t lanes = std::min<std::size_t>(64, n - base);
-    const std::uint64_t mask = lanes == 64 ? ~0ULL : ((1ULL << lanes) - 1);
     // Transpose: word per operand bit, one lane per addition.
-    for (int i = 0; i < width_; ++i) va[i] = vb[i] = 0;
-    for (std::size_t l = 0; l < lanes; ++l) {
-      const auto ua = static_cast<std::uint64_t>(a[base + l]), ub = static_cast<std::uint64_t>(b[base + l]);
-      for (int i = 0; i < width_; ++i) {
-        va[i] |= ((ua >> i) & 1ULL) << l;
-        vb[i] |= ((ub >> i) & 1ULL) << l;
-      }
+    for (std::size_t l = 0; l < 64; ++l) {
+      va[l] = l < lanes ? static_cast<std::uint64_t>(a[base + l]) : 0;
+      vb[l] = l < lanes ? static_cast<std::uint64_t>(b[base + l]) : 0;
     }
+    transpose_64x64(va);
+    transpose_64x64(vb);
     std::uint64_t carry = 0;
     for (int i = 0; i < width_; ++i) {
-      std::uint64_t v[kSlots];
+      std::uint64_t* v = words + static_cast<std::size_t>(i) * kSlots;
       v[kA] = va[i];
       v[kB] = vb[i];
       v[kX] = va[i] ^ vb[i];
@@ -69,14 +66,9 @@ void AdderToggleSimulator::feed(const std::int64_t* a, const std::int64_t* b, st
       v[kP] = v[kX] & carry;
       v[kC] = v[kG] | v[kP];
       carry = v[kC];
-      for (int s = 0; s < kSlots; ++s) {
-        const std::size_t id = static_cast<std::size_t>(i) * kSlots + s;
-        const std::uint64_t w = v[s] & mask;
-        const std::uint64_t prev = (w << 1) | last_[id];  // lane l's predecessor value
-        toggles_[id] += static_cast<std::uint64_t>(std::bitset<64>((w ^ prev) & mask).count());
-        last_[id] = static_cast<std::uint8_t>((w >> (lanes - 1)) & 1ULL);
-      }
     }
+    count_toggles(words, static_cast<std::size_t>(width_) * kSlots, static_cast<int>(lanes), last_.data(),
+                  toggles_.data());
     ops_ += lanes;
   }
 }

@@ -5,6 +5,7 @@
 
 #include "rtl/GateNetlist.hpp"
 #include "rtl/TechModel.hpp"
+#include "rtl/ToggleCount.hpp"
 
 namespace alwann::rtl {
 
@@ -59,12 +60,7 @@ void ToggleSimulator::feed(const std::uint8_t* a, const std::uint8_t* b, std::si
     to_bit_planes(a, lanes, va);
     to_bit_planes(b, lanes, vb);
     netlist_->evaluate(va, vb, values_);
-    const std::uint64_t mask = lanes == 64 ? ~0ull : (1ull << lanes) - 1;
-    for (size_t s = 0; s < signals; ++s) {
-      const std::uint64_t v = values_[s];
-      toggles_[s] += static_cast<std::uint64_t>(__builtin_popcountll((v ^ ((v << 1) | last_bit_[s])) & mask));
-      last_bit_[s] = static_cast<std::uint8_t>((v >> (lanes - 1)) & 1);
-    }
+    count_toggles(values_.data(), signals, lanes, last_bit_.data(), toggles_.data());
     ops_ += static_cast<std::uint64_t>(lanes);
     a += lanes;
     b += lanes;

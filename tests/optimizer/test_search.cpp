@@ -116,6 +116,32 @@ TEST_CASE("activation cache: cached evaluations equal the plain engine bit for b
   }
 }
 
+TEST_CASE("activation cache: images run hardest first, misclassified ones before the rest", "[optimizer]") {
+  auto& m = model();
+  const auto& val = m.prepared().validation();
+  const auto& q = m.prepared().quantized();
+  const auto order = hardest_first(q, val, 2);
+  REQUIRE(order.size() == val.size());
+  std::vector<std::size_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < sorted.size(); ++i) REQUIRE(sorted[i] == i);  // a permutation
+  // The margin of the right class recomputed here; it never decreases along the order.
+  const auto out = nn::IntegerEngine(q).run(val.codes, 1);
+  auto margin = [&](std::size_t i) {
+    int other = -1000;
+    for (std::size_t k = 0; k < out[i].size(); ++k)
+      if (k != static_cast<std::size_t>(val.labels[i])) other = std::max(other, q->value(out[i][k]));
+    return q->value(out[i][static_cast<std::size_t>(val.labels[i])]) - other;
+  };
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < val.size(); ++i) wrong += margin(i) < 0;
+  for (std::size_t j = 1; j < order.size(); ++j) CHECK(margin(order[j - 1]) <= margin(order[j]));
+  for (std::size_t j = 0; j < wrong; ++j) CHECK(margin(order[j]) < 0);
+  // Ties keep the data set's order (deterministic).
+  for (std::size_t j = 1; j < order.size(); ++j)
+    if (margin(order[j - 1]) == margin(order[j])) CHECK(order[j - 1] < order[j]);
+}
+
 TEST_CASE("search: the same front with 1 and 2 threads - properties of front and generation 0 and history",
           "[optimizer]") {
   const Run one = search(1, 3), two = search(2, 3);

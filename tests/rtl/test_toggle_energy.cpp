@@ -6,6 +6,7 @@
 
 #include "rtl/GateNetlist.hpp"
 #include "rtl/MultiplierLibrary.hpp"
+#include "rtl/ToggleCount.hpp"
 #include "rtl/ToggleEnergy.hpp"
 #include "rtl/VerilatorNetlistReader.hpp"
 #include "tests/rtl/TestSupport.hpp"
@@ -123,4 +124,29 @@ TEST_CASE("approximate multipliers with fewer gates switch less energy") {
   const double bam = uniform_random_energy_fj(lib.netlist("mul8u_bamh6v12"), tech, 100000);
   CHECK(trunc8 < exact);
   CHECK(bam < trunc8);
+}
+
+TEST_CASE("toggle counting: 64x64 bit transpose and per-word toggle counts match a bit-by-bit reference", "[rtl]") {
+  std::mt19937_64 rng(11);
+  std::uint64_t in[64], a[64];
+  for (int i = 0; i < 64; ++i) a[i] = in[i] = rng();
+  rtl::transpose_64x64(a);
+  for (int i = 0; i < 64; ++i)
+    for (int l = 0; l < 64; ++l) REQUIRE(((a[i] >> l) & 1) == ((in[l] >> i) & 1));
+  for (int lanes : {1, 7, 63, 64}) {
+    std::uint8_t last[64], ref_last[64];
+    std::uint64_t toggles[64] = {0}, ref[64] = {0};
+    for (int s = 0; s < 64; ++s) last[s] = ref_last[s] = static_cast<std::uint8_t>(rng() & 1);
+    rtl::count_toggles(in, 64, lanes, last, toggles);
+    for (int s = 0; s < 64; ++s) {
+      std::uint64_t prev = ref_last[s];
+      for (int l = 0; l < lanes; ++l) {
+        const std::uint64_t bit = (in[s] >> l) & 1;
+        ref[s] += bit != prev;
+        prev = bit;
+      }
+      CHECK(toggles[s] == ref[s]);
+      CHECK(last[s] == prev);
+    }
+  }
 }
