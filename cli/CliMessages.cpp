@@ -61,6 +61,7 @@ std::string environment_help() {
          "  TMPDIR             temporary files; also the cache when neither variable above nor HOME is set\n"
          "  OMPI_COMM_WORLD_SIZE, PMIX_RANK, PMI_RANK  set by mpirun: optimize then runs distributed\n"
          "  ALWANN_TEST_FAIL_CANDIDATE  test hook only: makes a distributed optimize candidate fail\n"
+         "  ALWANN_TEST_INTERNAL_ERROR  test hook only: the named command fails as a bug would (exit 2)\n"
          "Exit status: 0 success, 1 bad input or failed run, 2 internal error (a bug),\n"
          "  3 characterize: some multipliers failed, the others were written.\n";
 }

@@ -5,7 +5,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <stdexcept>
 
 #include "cli/CliMessages.hpp"
 #include "cli/CommandRegistry.hpp"
@@ -59,7 +61,12 @@ int main(int argc, char** argv) {
   }
   try {
     for (auto& [sub, action] : actions)
-      if (sub->parsed()) return action();
+      if (sub->parsed()) {
+        // Test hook: the internal-error path (exit 2) end to end.
+        const char* hook = std::getenv("ALWANN_TEST_INTERNAL_ERROR");
+        if (hook && sub->get_name() == hook) throw std::logic_error("test hook ALWANN_TEST_INTERNAL_ERROR=" + std::string(hook));
+        return action();
+      }
   } catch (const alwann::Error& e) {
     return fail(e.what());
   } catch (const std::exception& e) {

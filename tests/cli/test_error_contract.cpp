@@ -94,3 +94,22 @@ TEST_CASE("error contract: describe-config lists the technology keys with their 
   CHECK(r.out.find("calibration_scale") != std::string::npos);
   CHECK(r.out.find("> 0") != std::string::npos);
 }
+
+TEST_CASE("error contract: an internal error is one line that says it is a bug, exit 2, no output", "[cli][errors]") {
+  const auto dir = alwann::test::scratch_dir("contract", "internal");
+  const auto r = alwann::test::run_command("ALWANN_TEST_INTERNAL_ERROR=simulate " + std::string(ALWANN_EXE) +
+                                           " simulate --model " + source_path("models/resnet8.onnx") + " --mapping " +
+                                           kMapping + " --json " + (dir / "out.json").string());
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("alwann: internal error: ", 0) == 0);
+  CHECK(r.err.find("this is a bug in alwann") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.out.empty());
+  CHECK(std::filesystem::is_empty(dir));
+  // Another command is not affected by the hook.
+  const auto other = alwann::test::run_command("ALWANN_TEST_INTERNAL_ERROR=simulate " + std::string(ALWANN_EXE) +
+                                               " describe-config");
+  CHECK(other.status == 0);
+  std::filesystem::remove_all(dir);
+}
