@@ -13,6 +13,7 @@
 #include "common/AtomicFile.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
+#include "common/PathQuery.hpp"
 #include "common/Plot.hpp"
 #include "nn/ParallelFor.hpp"
 #include "optimizer/PagmoAdapters.hpp"
@@ -109,7 +110,7 @@ std::string eta_text(double s) {
 std::string mapping_yaml(const SearchSpace& sp, const Candidate& c, const std::string& name, const std::string& acc_path,
                          const std::string& file, const std::string& comment, const std::vector<std::string>& library) {
   std::string acc = acc_path;
-  if (mapping::resolve_config_path(acc, file) != acc || !fs::exists(acc)) acc = fs::absolute(acc_path).string();
+  if (mapping::resolve_config_path(acc, file) != acc || !path_exists(acc)) acc = fs::absolute(acc_path).string();
   YAML::Emitter y;
   y << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::Key << "accelerator" << YAML::Value << acc;
   y << YAML::Key << "multipliers" << YAML::Value << YAML::Flow << sp.unit_multiplier_names(c);
@@ -134,9 +135,9 @@ int run_optimize(OptimizeArgs a) {
   const std::string ckpt_path = (fs::path(a.out) / kCheckpointFile).string();
   std::optional<Checkpoint> resume;
   if (resuming) {
-    if (!fs::is_regular_file(ckpt_path)) throw Error("--resume " + a.resume + ": no " + kCheckpointFile + " in that folder");
+    if (!is_regular_file_path(ckpt_path)) throw Error("--resume " + a.resume + ": no " + kCheckpointFile + " in that folder");
     resume = Checkpoint::load(ckpt_path);
-  } else if (!optimize_worker_rank() && fs::exists(a.out) && (!fs::is_directory(a.out) || !fs::is_empty(a.out))) {
+  } else if (!optimize_worker_rank() && path_exists(a.out) && (!is_directory_path(a.out) || !fs::is_empty(a.out))) {
     throw Error("--out " + a.out + ": exists and is not an empty folder (use --resume " + a.out +
                 " to continue its search, or another --out)");
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
         return action();
       }
   } catch (const alwann::Error& e) {
+    return fail(e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The file system refused (permissions, a name too long, a full disk):
+    // the user's environment, not a bug. Its message names the path.
     return fail(e.what());
   } catch (const std::exception& e) {
     fmt::print(stderr, "alwann: {}\n", internal_error_message(e.what()));

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "common/PathQuery.hpp"
+
 namespace alwann::mapping {
 
 namespace fs = std::filesystem;
@@ -91,11 +93,11 @@ const std::vector<SectionDecl>& AcceleratorConfig::sections() {
 
 std::string resolve_config_path(const std::string& named, const std::string& referring_file) {
   fs::path n(named);
-  if (n.is_absolute() || fs::exists(n)) return n.string();
+  if (n.is_absolute() || path_exists(n.string())) return n.string();
   std::error_code ec;
   fs::path dir = fs::absolute(fs::path(referring_file), ec).parent_path();
   while (!dir.empty()) {
-    if (fs::exists(dir / n)) return (dir / n).lexically_normal().string();
+    if (path_exists((dir / n).string())) return (dir / n).lexically_normal().string();
     if (dir == dir.parent_path()) break;
     dir = dir.parent_path();
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "common/PathQuery.hpp"
 #include "mapping/ArrayTiming.hpp"
 #include "mapping/PipelinePartition.hpp"
 
@@ -44,7 +45,7 @@ MappingConfig MappingConfig::load(const std::string& path, const std::string& ac
   if (m.name == "-") m.name = std::filesystem::path(path).stem().string();
   m.accelerator_path = accelerator_override.empty() ? resolve_config_path(top.text("accelerator"), path)
                                                     : accelerator_override;
-  if (accelerator_override.empty() && !std::filesystem::exists(m.accelerator_path))
+  if (accelerator_override.empty() && !path_exists(m.accelerator_path))
     throw top.error("accelerator", "file not found: " + m.accelerator_path);
   const YAML::Node mul = top.node("multipliers");
   m.multipliers_line = top.line("multipliers");
@@ -91,7 +92,7 @@ MappingConfig MappingConfig::load(const std::string& path, const std::string& ac
     for (const auto& g : given) {
       const std::filesystem::path p(g);
       const std::string resolved = p.is_absolute() ? g : (dir / p).lexically_normal().string();
-      if (!std::filesystem::exists(resolved)) throw top.error("library", "file not found: " + resolved);
+      if (!path_exists(resolved)) throw top.error("library", "file not found: " + resolved);
       m.library_paths.push_back(resolved);
     }
   }

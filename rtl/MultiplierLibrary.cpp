@@ -5,6 +5,7 @@
 #include "common/CacheDirectory.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
+#include "common/PathQuery.hpp"
 #include "rtl/BuiltinModels.hpp"
 #include "rtl/CacheEntries.hpp"
 #include "rtl/GateNetlist.hpp"
@@ -153,7 +154,7 @@ std::shared_ptr<const GateNetlist> MultiplierLibrary::netlist(const std::string&
   if (!info.has_netlist)
     throw file_error(info.source, "multiplier '" + name +
                                       "' is a product table without a netlist: its toggle energy is unavailable");
-  if (!fs::exists(info.verilog_path))
+  if (!path_exists(info.verilog_path))
     throw file_error(info.verilog_path, "Verilog of multiplier '" + name + "' not found (needed for its netlist)");
   auto netlist = std::make_shared<GateNetlist>(read_verilog_netlist({info.verilog_path, name, libraries}, info.content_hash));
   std::lock_guard<std::mutex> lock(mutex_);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/Error.hpp"
+#include "common/PathQuery.hpp"
 #include "common/YamlFile.hpp"
 
 #ifndef ALWANN_SOURCE_DIR
@@ -35,7 +36,7 @@ double number(const YAML::Node& n, const std::string& path, const std::string& k
 }  // namespace
 
 TechModel TechModel::load(const std::string& path) try {
-  if (!std::filesystem::exists(path)) throw file_error(path, "technology file not found");
+  if (!path_exists(path)) throw file_error(path, "technology file not found");
   const YAML::Node root = load_yaml_file(path);  // duplicate keys rejected as in every config file
   const YAML::Node gates = root["gates"];
   if (!gates || !gates.IsMap()) throw file_error(path, "missing 'gates' section");

@@ -12,6 +12,7 @@
 #include "common/CacheDirectory.hpp"
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
+#include "common/PathQuery.hpp"
 #include "rtl/CacheEntries.hpp"
 #include "rtl/GateNetlist.hpp"
 #include "rtl/ImportProgress.hpp"
@@ -103,7 +104,7 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
   remove_stale_cache_temporaries();
   std::vector<std::string> cells;
   for (const auto& c : options.cell_libraries) {
-    if (!fs::exists(c)) throw file_error(c, "cell library not found");
+    if (!path_exists(c)) throw file_error(c, "cell library not found");
     cells.push_back(c);
   }
   // Names first: two files defining one multiplier make the whole input ambiguous.

@@ -37,3 +37,16 @@ TEST_CASE("a list as a key of an accelerator or technology file is a YAML error 
   const std::string tech = test::write_temp("fuzz_tech_key.yaml", "gates:\n  [x]: 1\n");
   CHECK(error_of([&] { TechnologyFigures::load(tech); }) == tech + ":2: expected a single value here, not a list or map");
 }
+
+TEST_CASE("a referenced file whose name is longer than the system allows is an error naming the line, not a crash",
+          "[mapping][fuzz]") {
+  // std::filesystem::exists throws "File name too long" for such a path.
+  const std::string m = regression("mapping_yaml/accelerator_name_too_long.yaml");
+  const std::string merr = error_of([&] { MappingConfig::load(m); });
+  CHECK(merr.rfind(m + ":2: ", 0) == 0);
+  CHECK(merr.find("not found") != std::string::npos);
+  const std::string acc = regression("accelerator_yaml/technology_name_too_long.yaml");
+  const std::string aerr = error_of([&] { AcceleratorConfig::load(acc); });
+  CHECK(aerr.rfind(acc + ":3: technology: ", 0) == 0);
+  CHECK(aerr.find("cannot read") != std::string::npos);
+}
