@@ -268,8 +268,16 @@ void build_clip(const Node& n) {
   Layer l = n.make(OpKind::Clip);
   l.clip_min = n.attr.get_float("min", std::numeric_limits<float>::lowest());
   l.clip_max = n.attr.get_float("max", std::numeric_limits<float>::max());
-  if (n.has_input(1)) l.clip_min = static_cast<float>(n.constant(1).values.at(0));
-  if (n.has_input(2)) l.clip_max = static_cast<float>(n.constant(2).values.at(0));
+  // Opset 11+: min and max are optional scalar inputs.
+  auto scalar = [&](int i, const char* what) {
+    const ConstTensor& t = n.constant(i);
+    if (t.values.size() != 1)
+      n.fail(std::string(what) + " (input " + std::to_string(i) + ") must be a scalar, got " +
+             std::to_string(t.values.size()) + " values");
+    return static_cast<float>(t.values[0]);
+  };
+  if (n.has_input(1)) l.clip_min = scalar(1, "min");
+  if (n.has_input(2)) l.clip_max = scalar(2, "max");
   const int x = n.data_input(0);
   l.output_shape = n.layer_of(x).output_shape;
   n.ctx.add_layer(std::move(l), {x}, n.outputs());

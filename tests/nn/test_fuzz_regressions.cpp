@@ -53,3 +53,9 @@ TEST_CASE("an ONNX tensor shape whose element count overflows is rejected", "[on
   CHECK_THAT(nn_test::error_of([] { load_onnx(regression("onnx/tensor_shape_overflows_int64.onnx")); }),
              Catch::Contains("tensor shape has more than 2^31 elements"));
 }
+
+TEST_CASE("an ONNX Clip whose min or max input is an empty tensor is rejected", "[onnx][fuzz]") {
+  // Found by fuzz_onnx (2026-12-01): std::out_of_range from the empty tensor's first value.
+  CHECK_THAT(nn_test::error_of([] { load_onnx(regression("onnx/clip_min_is_empty.onnx")); }),
+             Catch::Contains("must be a scalar, got 0 values"));
+}
