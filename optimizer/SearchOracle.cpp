@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/EnergyModel.hpp"
+
 
 namespace alwann::optimizer {
 
@@ -17,12 +19,14 @@ SearchOracle::SearchOracle(sim::ModelSimulation& model, mapping::AcceleratorConf
       space_(space),
       exact_space_(acc_, model.work(), {exact_name(model.prepared().quantized()->is_signed())}),
       tune_(tune),
+      threads_(std::max(1, threads)),
       cache_(std::make_unique<ActivationCache>(model.prepared().quantized(), model.prepared().validation(), cache_bytes,
                                                threads)) {}
 
 CandidateResult SearchOracle::simulate(const SearchSpace& sp, const Candidate& c,
-                                       std::vector<nn::LayerMultiplier>* multipliers) {
-  auto p = model_.prepare(acc_, sp.mapping(c, "candidate"), tune_);
+                                       std::vector<nn::LayerMultiplier>* multipliers,
+                                       sim::ModelSimulation::PreparedRun* prepared) {
+  auto p = prepared ? std::move(*prepared) : model_.prepare(acc_, sp.mapping(c, "candidate"), tune_);
   const sim::SimResult r = sim::simulate(p.setup, sim::SimOptions{}, &model_.energy_cache());
   CandidateResult out;
   out.energy_multiply_pj = r.energy.multiply;
@@ -35,9 +39,10 @@ CandidateResult SearchOracle::simulate(const SearchSpace& sp, const Candidate& c
   return out;
 }
 
-CandidateResult SearchOracle::evaluate_in(const SearchSpace& sp, const Candidate& c, const std::vector<int>* keep) {
+CandidateResult SearchOracle::evaluate_in(const SearchSpace& sp, const Candidate& c, const std::vector<int>* keep,
+                                          sim::ModelSimulation::PreparedRun* prepared) {
   std::vector<nn::LayerMultiplier> m;
-  CandidateResult r = simulate(sp, c, &m);
+  CandidateResult r = simulate(sp, c, &m, prepared);
   const std::size_t n = cache_->images();
   std::size_t max_wrong = static_cast<std::size_t>(-1);
   if (&sp == &space_) {
@@ -103,9 +108,16 @@ std::vector<CandidateResult> SearchOracle::evaluate(const std::vector<Candidate>
 
 std::vector<CandidateResult> SearchOracle::evaluate_keeping(const std::vector<Candidate>& cands,
                                                           const std::vector<std::vector<int>>& keep) {
+  // The toggle counting of every candidate's new layers first, on all
+  // threads (SystemC then simulates the candidates one at a time).
+  std::vector<sim::ModelSimulation::PreparedRun> runs;
+  std::vector<const sim::SimulationSetup*> setups;
+  for (const auto& c : cands) runs.push_back(model_.prepare(acc_, space_.mapping(c, "candidate"), tune_));
+  for (const auto& r : runs) setups.push_back(&r.setup);
+  sim::warm_multiply_energy(setups, sim::SimOptions{}, model_.energy_cache(), threads_);
   std::vector<CandidateResult> out;
   for (std::size_t k = 0; k < cands.size(); ++k)
-    out.push_back(evaluate_in(space_, cands[k], keep_all_ ? nullptr : &keep.at(k)));
+    out.push_back(evaluate_in(space_, cands[k], keep_all_ ? nullptr : &keep.at(k), &runs[k]));
   return out;
 }
 

@@ -78,8 +78,11 @@ class SearchOracle : public CandidateEvaluator {
   sim::ModelSimulation& model() { return model_; }
 
  private:
-  CandidateResult simulate(const SearchSpace& sp, const Candidate& c, std::vector<nn::LayerMultiplier>* multipliers);
-  CandidateResult evaluate_in(const SearchSpace& sp, const Candidate& c, const std::vector<int>* keep = nullptr);
+  // `prepared`: the candidate's ModelSimulation::prepare() result, if done already (consumed).
+  CandidateResult simulate(const SearchSpace& sp, const Candidate& c, std::vector<nn::LayerMultiplier>* multipliers,
+                           sim::ModelSimulation::PreparedRun* prepared = nullptr);
+  CandidateResult evaluate_in(const SearchSpace& sp, const Candidate& c, const std::vector<int>* keep = nullptr,
+                              sim::ModelSimulation::PreparedRun* prepared = nullptr);
   double test_accuracy_in(const SearchSpace& sp, const Candidate& c);
 
   sim::ModelSimulation& model_;
@@ -87,6 +90,7 @@ class SearchOracle : public CandidateEvaluator {
   const SearchSpace& space_;
   SearchSpace exact_space_;
   nn::Tune tune_;
+  int threads_;
   std::unique_ptr<ActivationCache> cache_;
   std::size_t max_wrong_ = static_cast<std::size_t>(-1);
   std::optional<RejectionReference> reference_;

@@ -22,11 +22,14 @@ def main(root):
             lw, un = x.get("layerwise_saving_pct"), x.get("uniform_saving_pct")
             ratio = f"{lw / un:.1f}x" if lw is not None and un else ("inf" if lw and un == 0 else "-")
             cells += [fmt(lw), fmt(un), ratio]
+        max_loss = o.get("max_loss")
         rows.append([pathlib.Path(o["model_path"]).stem, pathlib.Path(o["accelerator_path"]).stem, o["tune"],
+                     f"{o['population']}x{o['generations']}", "-" if max_loss is None else f"{max_loss:g}",
                      f"{s['exact']['accuracy_test']:.2f}", *cells, str(s["evaluations"]),
+                     f"{s['search_seconds']:.0f}" if "search_seconds" in s else "-",
                      f"{float(wall.read_text()):.0f}" if wall.exists() else "-"])
-    head = ["model", "accelerator", "tune", "exact %", "LW 0.5", "U 0.5", "x", "LW 0.6", "U 0.6", "x",
-            "LW 1", "U 1", "x", "evals", "wall s"]
+    head = ["model", "accelerator", "tune", "search", "max loss", "exact %", "LW 0.5", "U 0.5", "x", "LW 0.6",
+            "U 0.6", "x", "LW 1", "U 1", "x", "evals", "search s", "wall s"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

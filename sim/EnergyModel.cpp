@@ -1,8 +1,11 @@
 #include "sim/EnergyModel.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include "mapping/ArrayTiming.hpp"
+#include "nn/ParallelFor.hpp"
 #include "rtl/MultiplierLibrary.hpp"
 #include "sim/MultiplyEnergy.hpp"
 #include "sim/FoldExecutor.hpp"
@@ -79,6 +82,42 @@ void price_datapath(const PeDatapathEnergy& d, const mapping::LayerWork& l, cons
 }
 
 }  // namespace
+
+void warm_multiply_energy(const std::vector<const SimulationSetup*>& setups, const SimOptions& o,
+                          MultiplyEnergyCache& cache, int threads) {
+  struct Lookup {
+    const SimulationSetup* s;
+    const mapping::LayerWork* l;
+    const LayerOperands* ops;
+    std::shared_ptr<const rtl::TechModel> tech;
+  };
+  std::vector<Lookup> todo;
+  std::set<std::string> seen;  // one lookup per cache key: no two threads compute the same entry
+  auto& lib = rtl::MultiplierLibrary::instance();
+  for (const SimulationSetup* s : setups) {
+    const auto tech = gate_technology(s->accelerator.tech.path);
+    for (const auto& l : s->work) {
+      const int u = s->mapping.unit_of_layer[static_cast<std::size_t>(l.id)];
+      if (!l.on_array() || u < 0 || !lib.info(s->mapping.unit_multipliers[static_cast<std::size_t>(u)]).has_netlist)
+        continue;
+      const std::size_t id = static_cast<std::size_t>(l.id);
+      const LayerOperands* ops = id < s->operands.size() ? s->operands[id].get() : nullptr;
+      const std::string base = std::to_string(l.id) + ":" + s->mapping.unit_multipliers[static_cast<std::size_t>(u)] + ":" +
+                               std::to_string(s->accelerator.units[static_cast<std::size_t>(u)].rows) + ":" +
+                               s->accelerator.tech.path + ":";
+      if (ops && seen.insert(base + (ops->content_key.empty() ? operand_content_key(*ops) : ops->content_key)).second)
+        todo.push_back({s, &l, ops, tech});
+      if (seen.insert(base + "random").second) todo.push_back({s, &l, nullptr, tech});
+    }
+  }
+  nn::parallel_for(todo.size(), threads, [&](std::size_t i, int) {
+    const Lookup& k = todo[i];
+    const int u = k.s->mapping.unit_of_layer[static_cast<std::size_t>(k.l->id)];
+    const auto& acc = k.s->accelerator;
+    cache.get(*k.l, k.s->mapping.unit_multipliers[static_cast<std::size_t>(u)], acc.units[static_cast<std::size_t>(u)].rows,
+              acc.tech.accumulator_bits, k.ops, o, k.tech);
+  });
+}
 
 void price_energy(const SimulationSetup& s, const SimOptions& o, MultiplyEnergyCache* cache,
                   const std::shared_ptr<const rtl::TechModel>& tech, const std::vector<std::vector<BusyInterval>>& busy,

@@ -18,6 +18,16 @@ void price_energy(const SimulationSetup& setup, const SimOptions& options, Multi
                   const std::shared_ptr<const rtl::TechModel>& tech, const std::vector<std::vector<BusyInterval>>& busy,
                   const std::vector<std::int64_t>& wakeups, SimResult& result);
 
+// Fills `cache` with every multiplier energy price_energy() will look up
+// for these setups (real and random operands), `threads` lookups at a time.
+// A search calls it for a whole batch before simulating the candidates one
+// by one: SystemC runs one simulation per process at a time, but toggle
+// counting, most of a new candidate's simulation time, is plain C++. The
+// cache is keyed by content and each entry is computed from a fixed seed, so
+// the results do not depend on the order or the threads.
+void warm_multiply_energy(const std::vector<const SimulationSetup*>& setups, const SimOptions& options,
+                          MultiplyEnergyCache& cache, int threads);
+
 // Powered and gated cycles of a unit over [0, end) given its busy intervals:
 // units start gated; an idle gap longer than the threshold is gated after it.
 struct PowerTime {
