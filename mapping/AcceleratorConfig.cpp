@@ -58,7 +58,7 @@ const std::vector<SectionDecl>& AcceleratorConfig::sections() {
       {"accelerator", "pipelined", "style pipelined: one compute unit per stage",
        {p("units", T::List, "", "", "list of {name, rows, cols}; rows and cols powers of two")}},
       {"accelerator", "global_buffer", "on-chip SRAM shared by all units",
-       {p("size_kib", T::Number, "KiB", "256", "capacity; activations spill to DRAM when a layer's input+output do not fit", 1, kBig),
+       {p("size_kib", T::Number, "KiB", "256", "capacity; activations spill to DRAM when a layer's input+output do not fit", 1, 1073741824.0),
         p("bytes_per_cycle", T::Number, "bytes/cycle", "64", "shared read bandwidth into the arrays", 1e-3, kBig),
         p("banks", T::Integer, "count", "16", "banks (technology sram model: per-bank size and routing)", 1, 4096),
         p("word_bits", T::Integer, "bits", "64", "access width (technology sram model)", 8, 1024, true),

@@ -50,3 +50,11 @@ TEST_CASE("a referenced file whose name is longer than the system allows is an e
   CHECK(aerr.rfind(acc + ":3: technology: ", 0) == 0);
   CHECK(aerr.find("cannot read") != std::string::npos);
 }
+
+TEST_CASE("a global buffer too large for a 64-bit byte count is a range error with its line", "[mapping][fuzz]") {
+  // Found by fuzz_accelerator_yaml: UBSan, 2.6e42 bytes cast to int64.
+  const std::string acc = regression("accelerator_yaml/global_buffer_beyond_int64.yaml");
+  const std::string err = error_of([&] { AcceleratorConfig::load(acc); });
+  CHECK(err.rfind(acc + ":9: ", 0) == 0);
+  CHECK(err.find("size_kib") != std::string::npos);
+}
