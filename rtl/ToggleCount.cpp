@@ -15,14 +15,4 @@ __attribute__((target_clones("popcnt", "default"))) void count_toggles(const std
   }
 }
 
-void transpose_64x64(std::uint64_t a[64]) {
-  std::uint64_t m = 0x00000000FFFFFFFFULL;
-  for (int j = 32; j; j >>= 1, m ^= m << j)
-    for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
-      const std::uint64_t t = ((a[k] >> j) ^ a[k | j]) & m;
-      a[k] ^= t << j;
-      a[k | j] ^= t;
-    }
-}
-
 }  // namespace alwann::rtl

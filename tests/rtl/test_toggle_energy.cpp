@@ -126,13 +126,10 @@ TEST_CASE("approximate multipliers with fewer gates switch less energy") {
   CHECK(bam < trunc8);
 }
 
-TEST_CASE("toggle counting: 64x64 bit transpose and per-word toggle counts match a bit-by-bit reference", "[rtl]") {
+TEST_CASE("toggle counting: per-word toggle counts match a bit-by-bit reference", "[rtl]") {
   std::mt19937_64 rng(11);
-  std::uint64_t in[64], a[64];
-  for (int i = 0; i < 64; ++i) a[i] = in[i] = rng();
-  rtl::transpose_64x64(a);
-  for (int i = 0; i < 64; ++i)
-    for (int l = 0; l < 64; ++l) REQUIRE(((a[i] >> l) & 1) == ((in[l] >> i) & 1));
+  std::uint64_t in[64];
+  for (int i = 0; i < 64; ++i) in[i] = rng();
   for (int lanes : {1, 7, 63, 64}) {
     std::uint8_t last[64], ref_last[64];
     std::uint64_t toggles[64] = {0}, ref[64] = {0};
