@@ -1,6 +1,7 @@
 #include "sim/EnergyModel.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
@@ -92,22 +93,22 @@ void warm_multiply_energy(const std::vector<const SimulationSetup*>& setups, con
     std::shared_ptr<const rtl::TechModel> tech;
   };
   std::vector<Lookup> todo;
-  std::set<std::string> seen;  // one lookup per cache key: no two threads compute the same entry
+  std::set<MultiplyEnergyCache::Key> seen;  // one lookup per cache key: no two threads compute the same entry
   auto& lib = rtl::MultiplierLibrary::instance();
+  std::map<std::string, std::shared_ptr<const rtl::TechModel>> techs;  // a batch shares one accelerator
   for (const SimulationSetup* s : setups) {
-    const auto tech = gate_technology(s->accelerator.tech.path);
+    auto& tech = techs[s->accelerator.tech.path];
+    if (!tech) tech = gate_technology(s->accelerator.tech.path);
     for (const auto& l : s->work) {
       const int u = s->mapping.unit_of_layer[static_cast<std::size_t>(l.id)];
       if (!l.on_array() || u < 0 || !lib.info(s->mapping.unit_multipliers[static_cast<std::size_t>(u)]).has_netlist)
         continue;
       const std::size_t id = static_cast<std::size_t>(l.id);
       const LayerOperands* ops = id < s->operands.size() ? s->operands[id].get() : nullptr;
-      const std::string base = std::to_string(l.id) + ":" + s->mapping.unit_multipliers[static_cast<std::size_t>(u)] + ":" +
-                               std::to_string(s->accelerator.units[static_cast<std::size_t>(u)].rows) + ":" +
-                               s->accelerator.tech.path + ":";
-      if (ops && seen.insert(base + (ops->content_key.empty() ? operand_content_key(*ops) : ops->content_key)).second)
-        todo.push_back({s, &l, ops, tech});
-      if (seen.insert(base + "random").second) todo.push_back({s, &l, nullptr, tech});
+      const std::string& m = s->mapping.unit_multipliers[static_cast<std::size_t>(u)];
+      const int rows = s->accelerator.units[static_cast<std::size_t>(u)].rows, bits = s->accelerator.tech.accumulator_bits;
+      if (ops && seen.insert(MultiplyEnergyCache::key(l, m, rows, bits, ops, o)).second) todo.push_back({s, &l, ops, tech});
+      if (seen.insert(MultiplyEnergyCache::key(l, m, rows, bits, nullptr, o)).second) todo.push_back({s, &l, nullptr, tech});
     }
   }
   nn::parallel_for(todo.size(), threads, [&](std::size_t i, int) {

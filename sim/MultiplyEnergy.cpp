@@ -170,16 +170,21 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
   return r;
 }
 
-PeDatapathEnergy MultiplyEnergyCache::get(const mapping::LayerWork& l, const std::string& multiplier, int rows,
-                                          int adder_bits, const LayerOperands* ops, const SimOptions& o,
-                                          const std::shared_ptr<const rtl::TechModel>& tech) {
+MultiplyEnergyCache::Key MultiplyEnergyCache::key(const mapping::LayerWork& l, const std::string& multiplier, int rows,
+                                                  int adder_bits, const LayerOperands* ops, const SimOptions& o) {
   // The operands are part of the key: the same layer and multiplier see other
   // streams when the layers before it use other multipliers (a search), and
   // a result must not depend on which mapping was simulated first.
   const std::string content = !ops ? "random" : !ops->content_key.empty() ? ops->content_key : operand_content_key(*ops);
-  const auto key = std::make_tuple(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) + ":" +
-                                       std::to_string(adder_bits) + ":" + content,
-                                   multiplier, o.sample_segments);
+  return std::make_tuple(std::to_string(l.id) + ":" + l.name + ":" + std::to_string(rows) + ":" +
+                             std::to_string(adder_bits) + ":" + content,
+                         multiplier, o.sample_segments);
+}
+
+PeDatapathEnergy MultiplyEnergyCache::get(const mapping::LayerWork& l, const std::string& multiplier, int rows,
+                                          int adder_bits, const LayerOperands* ops, const SimOptions& o,
+                                          const std::shared_ptr<const rtl::TechModel>& tech) {
+  const Key key = MultiplyEnergyCache::key(l, multiplier, rows, adder_bits, ops, o);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = cache_.find(key);

@@ -42,10 +42,14 @@ class MultiplyEnergyCache {
   PeDatapathEnergy get(const mapping::LayerWork& layer, const std::string& multiplier, int rows, int adder_bits,
                        const LayerOperands* operands, const SimOptions& options,
                        const std::shared_ptr<const rtl::TechModel>& tech);
+  using Key = std::tuple<std::string, std::string, int>;
+  // The entry get() reads or fills for these arguments.
+  static Key key(const mapping::LayerWork& layer, const std::string& multiplier, int rows, int adder_bits,
+                 const LayerOperands* operands, const SimOptions& options);
 
  private:
   std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, PeDatapathEnergy> cache_;
+  std::map<Key, PeDatapathEnergy> cache_;
 };
 
 // A multiplier imported as a product table only (no netlist) is priced by its
