@@ -1,14 +1,11 @@
 #include "rtl/ModelCompiler.hpp"
 
-#include <dlfcn.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
 #include <filesystem>
-#include <fmt/core.h>
-#include <mutex>
+#include <map>
 #include <thread>
 
 #include "common/AtomicFile.hpp"
@@ -16,11 +13,9 @@
 #include "common/ContentHash.hpp"
 #include "common/Error.hpp"
 #include "rtl/ImportProgress.hpp"
+#include "rtl/ModelBuild.hpp"
+#include "rtl/ModelLoader.hpp"
 #include "rtl/VerilatorRunner.hpp"
-
-#ifndef ALWANN_CXX_COMPILER
-#define ALWANN_CXX_COMPILER "c++"
-#endif
 
 namespace alwann::rtl {
 
@@ -36,76 +31,7 @@ const char* const kModelRecipe = "verilator -fno-dfg split_var(top, *) v2";
 
 namespace {
 
-std::string compiler() {
-  const char* c = std::getenv("CXX");
-  return (c && *c) ? c : ALWANN_CXX_COMPILER;
-}
-
-std::vector<std::string> compile_flags(const std::vector<std::string>& includes) {
-  const std::string inc = verilator_include_dir();
-  std::vector<std::string> f = {"-std=c++17", "-O1", "-fPIC", "-w", "-faligned-new", "-DVM_TRACE=0",
-                                "-DVM_COVERAGE=0", "-DVM_SC=0", "-I" + inc, "-I" + inc + "/vltstd"};
-  for (const auto& i : includes) f.push_back("-I" + i);
-  return f;
-}
-
-// Runs the jobs on all cores; returns each job's error message ("" = ok).
-std::vector<std::string> run_parallel_collect(const std::vector<std::function<void()>>& jobs) {
-  std::atomic<size_t> next{0};
-  std::vector<std::string> errors(jobs.size());
-  const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(jobs.size())));
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < n; ++t)
-    threads.emplace_back([&] {
-      for (size_t i; (i = next++) < jobs.size();) {
-        try {
-          jobs[i]();
-        } catch (const std::exception& e) {
-          errors[i] = e.what();
-        }
-      }
-    });
-  for (auto& t : threads) t.join();
-  return errors;
-}
-
-// Runs the jobs on all cores; the first failure's message is rethrown.
-void run_parallel(const std::vector<std::function<void()>>& jobs) {
-  for (const auto& e : run_parallel_collect(jobs))
-    if (!e.empty()) throw Error(e);
-}
-
-void compile_object(const std::string& source, const std::string& object, const std::vector<std::string>& includes,
-                    const std::string& file_for_errors) {
-  std::vector<std::string> argv = {compiler()};
-  for (auto& f : compile_flags(includes)) argv.push_back(f);
-  const std::string tmp = object + ".tmp" + std::to_string(::getpid());
-  argv.insert(argv.end(), {"-c", source, "-o", tmp});
-  const ProcessResult r = run_process(argv);
-  if (r.status != 0) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw file_error(file_for_errors, "C++ compiler failed on the Verilated model: " + r.output.substr(0, 300));
-  }
-  fs::rename(tmp, object);
-}
-
-// The Verilator runtime, compiled once per Verilator installation.
-std::vector<std::string> runtime_objects() {
-  const std::string inc = verilator_include_dir();
-  const std::string key = ContentHash().add_file(inc + "/verilated.cpp").add(compiler()).hex();
-  const std::string dir = cache_path("runtime/" + key + "/x");
-  std::vector<std::string> objects;
-  std::vector<std::function<void()>> jobs;
-  for (const char* src : {"verilated.cpp", "verilated_threads.cpp"}) {
-    const std::string obj = fs::path(dir).parent_path().string() + "/" + src + ".o";
-    objects.push_back(obj);
-    if (!fs::exists(obj)) jobs.push_back([=] { compile_object(inc + "/" + src, obj, {}, inc + "/" + src); });
-  }
-  if (!jobs.empty()) fmt::print(stderr, "alwann: compiling the Verilator runtime (once)...\n");
-  run_parallel(jobs);
-  return objects;
-}
+using namespace model_build;
 
 std::string symbol_prefix(const ModelSource& s) { return "Valw_" + s.content_hash; }
 
@@ -167,19 +93,39 @@ extern "C" std::uint16_t {0}_multiply(void* p, std::uint8_t a, std::uint8_t b) {
   return objs;  // objects.txt is written once the jobs ran (compile_models)
 }
 
-// Verilates the models to build (one Verilator per core), then compiles them
-// several per translation unit: parsing verilated.h dominates a model's
-// compile (1.6 s alone; 8 models in one unit 3.3 s). Groups are sized so
-// every core gets one; a group that fails is compiled model by model, so the
-// failing model is the one reported. errors[i] is set for sources that failed.
-void build_models(const std::vector<ModelSource>& sources, const std::vector<size_t>& todo,
-                  std::vector<std::vector<std::string>>& objects, std::vector<std::string>& errors) {
-  std::vector<std::function<void()>> alone(sources.size());  // each model's own compile job
-  {
+std::string model_dir(const ModelSource& s) {
+  return fs::path(cache_path("models/" + s.content_hash + "/x")).parent_path().string();
+}
+
+// The state of one compile_models call, shared by its worker jobs. Each job
+// touches only its own members' slots.
+struct Batch {
+  const std::vector<ModelSource>& sources;
+  const ModelReady& on_ready;
+  bool may_rebuild;
+  std::vector<CompiledModel> results;
+  std::vector<std::vector<std::string>> objects;
+  std::vector<std::function<void()>> alone;  // each new model's own compile job
+
+  Batch(const std::vector<ModelSource>& s, const ModelReady& r, bool rebuild)
+      : sources(s), on_ready(r), may_rebuild(rebuild), results(s.size()), objects(s.size()), alone(s.size()) {}
+
+  void fail(size_t i, const std::string& why) {
+    results[i].error = why;
+    std::error_code ec;
+    fs::remove_all(model_dir(sources[i]), ec);  // nothing half-built stays cached
+  }
+
+  void ready(size_t i) {
+    if (on_ready) on_ready(i, results[i]);
+  }
+
+  // Verilates sources[i] and prepares its compile job (one Verilator per core).
+  void verilate(const std::vector<size_t>& todo) {
     Progress progress("verilating", todo.size());
     std::vector<std::function<void()>> tasks;
     for (const size_t i : todo)
-      tasks.push_back([&, i] {
+      tasks.push_back([this, i, &progress] {
         std::vector<std::function<void()>> compile;
         objects[i] = model_objects(sources[i], compile);
         if (!compile.empty()) alone[i] = compile.front();
@@ -188,161 +134,146 @@ void build_models(const std::vector<ModelSource>& sources, const std::vector<siz
     const auto failed = run_parallel_collect(tasks);
     progress.finish();
     for (size_t t = 0; t < todo.size(); ++t)
-      if (!failed[t].empty()) errors[todo[t]] = failed[t];
+      if (!failed[t].empty()) fail(todo[t], failed[t]);
   }
-  std::vector<size_t> ok;
-  for (const size_t i : todo)
-    if (errors[i].empty() && alone[i]) ok.push_back(i);
-  if (ok.empty()) return;
-  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const size_t per_group = std::clamp<size_t>((ok.size() + cores - 1) / cores, 1, 8);
-  Progress progress("compiling", ok.size());
-  std::vector<std::function<void()>> jobs;
-  for (size_t g = 0; g < ok.size(); g += per_group) {
-    const std::vector<size_t> members(ok.begin() + g, ok.begin() + std::min(g + per_group, ok.size()));
-    jobs.push_back([&, members] {
-      if (members.size() > 1) {
-        ContentHash h;
-        for (const size_t i : members) h.add(sources[i].content_hash);
-        const std::string base = cache_path("groups/" + h.hex());
-        std::string unity;
-        std::vector<std::string> includes;
-        for (const size_t i : members) {
-          const std::string dir = fs::path(objects[i].front()).parent_path().string();
-          unity += "#include \"" + dir + "/" + symbol_prefix(sources[i]) + "__unity.cpp\"\n";
-          includes.push_back(dir + "/verilated");
-        }
-        try {
-          write_file_atomically(base + ".cpp", unity);
-          compile_object(base + ".cpp", base + ".o", includes, sources[members.front()].path);
-          for (const size_t i : members) {
-            objects[i] = {base + ".o"};
-            progress.step(sources[i].path);
-          }
-          return;
-        } catch (const std::exception&) {
-          // compiled one by one below, to name the model that fails; the
-          // group's unity source is of no use to anyone now
-          std::error_code ec;
-          fs::remove(base + ".cpp", ec);
-        }
-      }
+
+  // Several models per translation unit: parsing verilated.h dominates a
+  // model's compile (1.6 s alone; 8 models in one unit 3.3 s). A group that
+  // fails is compiled model by model, so the failing model is the one reported.
+  void compile_group(const std::vector<size_t>& members, Progress& progress) {
+    if (members.size() > 1) {
+      ContentHash h;
+      for (const size_t i : members) h.add(sources[i].content_hash);
+      const std::string base = cache_path("groups/" + h.hex());
+      std::string unity;
+      std::vector<std::string> includes;
       for (const size_t i : members) {
-        try {
-          alone[i]();
-        } catch (const std::exception& e) {
-          errors[i] = e.what();
-        }
-        progress.step(sources[i].path);
+        const std::string dir = fs::path(objects[i].front()).parent_path().string();
+        unity += "#include \"" + dir + "/" + symbol_prefix(sources[i]) + "__unity.cpp\"\n";
+        includes.push_back(dir + "/verilated");
       }
-    });
+      try {
+        write_file_atomically(base + ".cpp", unity);
+        compile_object(base + ".cpp", base + ".o", includes, sources[members.front()].path);
+        std::error_code ec;  // the object is what the cache keeps
+        fs::remove(base + ".cpp", ec);
+        for (const size_t i : members) {
+          objects[i] = {base + ".o"};
+          progress.step(sources[i].path);
+        }
+        return;
+      } catch (const std::exception&) {
+        std::error_code ec;  // the group's unity source is of no use to anyone now
+        fs::remove(base + ".cpp", ec);
+      }
+    }
+    for (const size_t i : members) {
+      try {
+        alone[i]();
+      } catch (const std::exception& e) {
+        fail(i, e.what());
+      }
+      progress.step(sources[i].path);
+    }
   }
-  run_parallel_collect(jobs);
-  progress.finish();
-}
 
-class LoadedModel final : public MultiplierModel {
- public:
-  using New = void* (*)();
-  using Delete = void (*)(void*);
-  using Multiply = std::uint16_t (*)(void*, std::uint8_t, std::uint8_t);
-  LoadedModel(New n, Delete d, Multiply m) : delete_(d), multiply_(m), model_(n()) {}
-  ~LoadedModel() override { delete_(model_); }
-  std::uint16_t multiply(std::uint8_t a, std::uint8_t b) override { return multiply_(model_, a, b); }
+  // Links and loads the members that compiled; a unit whose cached objects
+  // cannot be loaded is built again from its Verilog once.
+  void load(const std::vector<size_t>& members) {
+    std::vector<size_t> ok;
+    for (const size_t i : members)
+      if (results[i].error.empty()) ok.push_back(i);
+    if (ok.empty()) return;
+    ContentHash key;
+    std::vector<std::string> objs, prefixes;
+    for (const size_t i : ok) {
+      key.add(sources[i].content_hash);
+      prefixes.push_back(symbol_prefix(sources[i]));
+      const std::string done = model_dir(sources[i]) + "/objects.txt";
+      if (!fs::exists(done)) {
+        std::string list;
+        for (const auto& o : objects[i]) list += o + "\n";
+        write_file_atomically(done, list);
+      }
+      for (const auto& o : objects[i])  // models compiled together share one object
+        if (std::find(objs.begin(), objs.end(), o) == objs.end()) objs.push_back(o);
+    }
+    try {
+      const auto factories = load_models(objs, prefixes, key.hex());
+      for (size_t k = 0; k < ok.size(); ++k) results[ok[k]].factory = factories[k];
+    } catch (const std::exception& e) {
+      if (!may_rebuild) {
+        for (const size_t i : ok) results[i].error = e.what();
+        return;
+      }
+      std::error_code ec;
+      for (const auto& o : objs) fs::remove(o, ec);
+      std::vector<ModelSource> again;
+      for (const size_t i : ok) {
+        fs::remove_all(model_dir(sources[i]), ec);
+        again.push_back(sources[i]);
+      }
+      Batch rebuilt(again, ModelReady{}, false);
+      rebuilt.run();
+      for (size_t k = 0; k < ok.size(); ++k) results[ok[k]] = rebuilt.results[k];
+    }
+  }
 
- private:
-  Delete delete_;
-  Multiply multiply_;
-  void* model_;
+  void run() {
+    // Cached models (objects.txt) are loaded as the units they were compiled in.
+    std::map<std::vector<std::string>, std::vector<size_t>> cached;
+    std::vector<size_t> todo;
+    for (size_t i = 0; i < sources.size(); ++i) {
+      if (fs::exists(model_dir(sources[i]) + "/objects.txt")) {
+        std::vector<std::function<void()>> none;
+        objects[i] = model_objects(sources[i], none);
+        cached[objects[i]].push_back(i);
+      } else {
+        todo.push_back(i);
+      }
+    }
+    std::vector<std::function<void()>> jobs;
+    for (const auto& unit : cached)
+      jobs.push_back([this, members = unit.second] {
+        load(members);
+        for (const size_t i : members) ready(i);
+      });
+    for (const auto& e : run_parallel_collect(jobs))
+      if (!e.empty()) throw Error(e);
+    if (todo.empty()) return;
+    verilate(todo);
+    std::vector<size_t> ok;
+    for (const size_t i : todo) {
+      if (!results[i].error.empty()) ready(i);
+      else if (alone[i]) ok.push_back(i);
+    }
+    if (ok.empty()) return;
+    // Groups sized so every core gets several: each group is checked as soon
+    // as it is loaded, while the next groups compile.
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const size_t per_group = std::clamp<size_t>((ok.size() + 2 * cores - 1) / (2 * cores), 1, 8);
+    Progress progress("compiling", ok.size());
+    jobs.clear();
+    for (size_t g = 0; g < ok.size(); g += per_group)
+      jobs.push_back([this, &progress, members = std::vector<size_t>(ok.begin() + g,
+                                                                    ok.begin() + std::min(g + per_group, ok.size()))] {
+        compile_group(members, progress);
+        load(members);
+        for (const size_t i : members) ready(i);
+      });
+    const auto errors = run_parallel_collect(jobs);
+    progress.finish();
+    for (const auto& e : errors)
+      if (!e.empty()) throw Error(e);
+  }
 };
 
 }  // namespace
 
-std::vector<CompiledModel> compile_models(const std::vector<ModelSource>& sources) {
-  std::vector<CompiledModel> results(sources.size());
-  if (sources.empty()) return results;
-  // Models not in the cache are built (build_models); failures are recorded
-  // per source.
-  std::vector<std::vector<std::string>> objects(sources.size());
-  std::vector<std::string> done_lists(sources.size());
-  std::vector<size_t> task_source;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const std::string dir = fs::path(cache_path("models/" + sources[i].content_hash + "/x")).parent_path().string();
-    done_lists[i] = dir + "/objects.txt";
-    if (fs::exists(done_lists[i])) {
-      std::vector<std::function<void()>> none;
-      objects[i] = model_objects(sources[i], none);  // cached: reads objects.txt
-      continue;
-    }
-    task_source.push_back(i);
-  }
-  if (!task_source.empty()) {
-    std::vector<std::string> errors(sources.size());
-    build_models(sources, task_source, objects, errors);
-    for (const size_t i : task_source)
-      if (!errors[i].empty()) {
-        results[i].error = errors[i];
-        std::error_code ec;
-        fs::remove_all(fs::path(done_lists[i]).parent_path(), ec);  // nothing half-built stays cached
-      }
-  }
-  ContentHash batch;
-  std::vector<std::string> link_objects;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    if (!results[i].error.empty()) continue;
-    batch.add(sources[i].content_hash);
-    if (!fs::exists(done_lists[i])) {
-      std::string list;
-      for (const auto& o : objects[i]) list += o + "\n";
-      write_file_atomically(done_lists[i], list);
-    }
-    for (const auto& o : objects[i])  // models compiled together share one object
-      if (std::find(link_objects.begin(), link_objects.end(), o) == link_objects.end()) link_objects.push_back(o);
-  }
-  if (link_objects.empty()) return results;
-  const std::string so = cache_path("batches/" + batch.hex() + ".so");
-  if (!fs::exists(so)) {
-    std::vector<std::string> objs = runtime_objects();
-    objs.insert(objs.end(), link_objects.begin(), link_objects.end());
-    const std::string so_tmp = so + ".tmp" + std::to_string(::getpid());
-    std::vector<std::string> argv = {compiler(), "-shared", "-o", so_tmp};
-    argv.insert(argv.end(), objs.begin(), objs.end());
-    argv.push_back("-lpthread");
-    const ProcessResult r = run_process(argv);
-    if (r.status != 0) {
-      std::error_code ec;
-      fs::remove(so_tmp, ec);
-      throw Error("linking the Verilated models failed: " + r.output.substr(0, 300));
-    }
-    fs::rename(so_tmp, so);
-  }
-  void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    // A damaged cached object: drop it and the batch's objects, build again once.
-    const std::string why = ::dlerror();
-    static thread_local int retries = 0;
-    std::error_code ec;
-    fs::remove(so, ec);
-    if (retries++ == 0) {
-      for (size_t i = 0; i < sources.size(); ++i)
-        if (results[i].error.empty()) fs::remove_all(fs::path(done_lists[i]).parent_path(), ec);
-      auto again = compile_models(sources);
-      retries = 0;
-      return again;
-    }
-    retries = 0;
-    throw file_error(so, "cannot load compiled models: " + why);
-  }
-  for (size_t i = 0; i < sources.size(); ++i) {
-    if (!results[i].error.empty()) continue;
-    const std::string p = symbol_prefix(sources[i]);
-    auto n = reinterpret_cast<LoadedModel::New>(::dlsym(handle, (p + "_new").c_str()));
-    auto d = reinterpret_cast<LoadedModel::Delete>(::dlsym(handle, (p + "_delete").c_str()));
-    auto m = reinterpret_cast<LoadedModel::Multiply>(::dlsym(handle, (p + "_multiply").c_str()));
-    if (!n || !d || !m) throw file_error(so, "compiled models lack the entry points of " + sources[i].path);
-    results[i].factory = [n, d, m] { return std::make_unique<LoadedModel>(n, d, m); };
-  }
-  return results;
+std::vector<CompiledModel> compile_models(const std::vector<ModelSource>& sources, const ModelReady& on_ready) {
+  Batch batch(sources, on_ready, true);
+  if (!sources.empty()) batch.run();
+  return std::move(batch.results);
 }
 
 }  // namespace alwann::rtl

@@ -90,6 +90,31 @@ std::string table_cache(const MultiplierInfo& info) {
   return cache_path("tables/" + info.name + "-" + info.content_hash + ".bin");
 }
 
+// The product table of a compiled model that its gate netlist reproduces
+// bit for bit: from the cache, or computed, checked and cached. `netlist` is
+// read here when the cache held no table (it was damaged). Throws
+// alwann::Error naming the file when they disagree.
+ProductTablePtr checked_table(const MultiplierInfo& info, const ModelSource& source,
+                              std::shared_ptr<const GateNetlist>& netlist,
+                              const std::function<MultiplierModelPtr()>& factory) {
+  const std::string cached = table_cache(info);
+  if (auto t = load_cached_table(cached, info.name, info.is_signed))  // damaged: dropped, rebuilt below
+    return std::make_shared<const ProductTable>(std::move(*t));
+  if (!netlist)
+    netlist = std::make_shared<GateNetlist>(
+        read_verilog_netlist({source.path, source.top_module, source.libraries}, info.content_hash));
+  MultiplierModelPtr m = factory();
+  std::vector<std::uint16_t> data(ProductTable::kEntries);
+  for (int w = 0; w < 256; ++w)
+    for (int x = 0; x < 256; ++x)
+      data[w * 256 + x] = m->multiply(static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(x));
+  auto table = std::make_shared<const ProductTable>(info.name, info.is_signed, std::move(data));
+  const std::string why = disagreement(*netlist, *table, info);
+  if (!why.empty()) throw file_error(source.path, why);
+  save_cached_table(cached, *table);
+  return table;
+}
+
 }  // namespace
 
 std::vector<std::string> MultiplierLibrary::import_verilog(const std::vector<std::string>& files_or_dirs,
@@ -222,47 +247,31 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
     }
     readable.push_back(std::move(pending[i]));
   }
+  // Each circuit's gate netlist must reproduce its compiled model bit for bit,
+  // checked as soon as its compile group is loaded, while the next groups
+  // compile (the table is cached only once it passed, so a cached table is a
+  // checked one). Errors are reported in input order once the batch is done.
   std::vector<ModelSource> sources;
   for (const auto& p : readable) sources.push_back(p.source);
-  const auto compiled = compile_models(sources);
-  // Each circuit's gate netlist must reproduce its compiled model bit for bit
-  // (the table is cached only once it passed, so a cached table is a checked one).
+  std::vector<ProductTablePtr> tables_checked(readable.size());
+  std::vector<std::string> check_errors(readable.size());
+  compile_models(sources, [&](size_t i, const CompiledModel& compiled) {
+    Pending& p = readable[i];
+    try {
+      if (!compiled.factory) throw Error(compiled.error);
+      p.factory = compiled.factory;
+      tables_checked[i] = checked_table(p.info, p.source, p.netlist, p.factory);
+    } catch (const std::exception& e) {
+      check_errors[i] = e.what();
+    }
+  });
   std::vector<std::pair<Pending, ProductTablePtr>> checked;
   for (size_t i = 0; i < readable.size(); ++i) {
-    Pending& p = readable[i];
-    if (!compiled[i].factory) {
-      fail(p.source.path, compiled[i].error);
+    if (!check_errors[i].empty()) {
+      fail(readable[i].source.path, check_errors[i]);
       continue;
     }
-    p.factory = compiled[i].factory;
-    const std::string cached = table_cache(p.info);
-    std::shared_ptr<const ProductTable> table;
-    if (auto t = load_cached_table(cached, p.info.name, p.info.is_signed))  // damaged: dropped, rebuilt below
-      table = std::make_shared<const ProductTable>(std::move(*t));
-    if (!table) {
-      if (!p.netlist) {  // the cached table was damaged: the check needs the netlist after all
-        try {
-          p.netlist = std::make_shared<GateNetlist>(
-              read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries}, p.info.content_hash));
-        } catch (const Error& e) {
-          fail(p.source.path, e.what());
-          continue;
-        }
-      }
-      MultiplierModelPtr m = p.factory();
-      std::vector<std::uint16_t> data(ProductTable::kEntries);
-      for (int w = 0; w < 256; ++w)
-        for (int x = 0; x < 256; ++x)
-          data[w * 256 + x] = m->multiply(static_cast<std::uint8_t>(w), static_cast<std::uint8_t>(x));
-      table = std::make_shared<const ProductTable>(p.info.name, p.info.is_signed, std::move(data));
-      const std::string why = disagreement(*p.netlist, *table, p.info);
-      if (!why.empty()) {
-        fail(p.source.path, file_error(p.source.path, why).what());
-        continue;
-      }
-      save_cached_table(cached, *table);
-    }
-    checked.emplace_back(std::move(p), std::move(table));
+    checked.emplace_back(std::move(readable[i]), std::move(tables_checked[i]));
   }
   // Registered in the order given.
   std::map<std::string, size_t> order;

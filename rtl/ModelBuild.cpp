@@ -1,0 +1,77 @@
+#include "rtl/ModelBuild.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "common/Error.hpp"
+#include "rtl/VerilatorRunner.hpp"
+
+#ifndef ALWANN_CXX_COMPILER
+#define ALWANN_CXX_COMPILER "c++"
+#endif
+
+namespace alwann::rtl::model_build {
+
+namespace fs = std::filesystem;
+
+std::string compiler() {
+  const char* c = std::getenv("CXX");
+  return (c && *c) ? c : ALWANN_CXX_COMPILER;
+}
+
+namespace {
+std::vector<std::string> compile_flags(const std::vector<std::string>& includes) {
+  const std::string inc = verilator_include_dir();
+  std::vector<std::string> f = {"-std=c++17", "-O1", "-fPIC", "-w", "-faligned-new", "-DVM_TRACE=0",
+                                "-DVM_COVERAGE=0", "-DVM_SC=0", "-I" + inc, "-I" + inc + "/vltstd"};
+  for (const auto& i : includes) f.push_back("-I" + i);
+  return f;
+}
+}  // namespace
+
+void compile_object(const std::string& source, const std::string& object, const std::vector<std::string>& includes,
+                    const std::string& file_for_errors) {
+  std::vector<std::string> argv = {compiler()};
+  for (auto& f : compile_flags(includes)) argv.push_back(f);
+  const std::string tmp = object + ".tmp" + std::to_string(::getpid());
+  argv.insert(argv.end(), {"-c", source, "-o", tmp});
+  const ProcessResult r = run_process(argv);
+  if (r.status != 0) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw file_error(file_for_errors, "C++ compiler failed on the Verilated model: " + r.output.substr(0, 300));
+  }
+  fs::rename(tmp, object);
+}
+
+std::vector<std::string> run_parallel_collect(const std::vector<std::function<void()>>& jobs) {
+  std::atomic<size_t> next{0};
+  std::vector<std::string> errors(jobs.size());
+  const unsigned n =
+      std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(jobs.size())));
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < n; ++t)
+    threads.emplace_back([&] {
+      for (size_t i; (i = next++) < jobs.size();) {
+        try {
+          jobs[i]();
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  return errors;
+}
+
+void run_parallel(const std::vector<std::function<void()>>& jobs) {
+  for (const auto& e : run_parallel_collect(jobs))
+    if (!e.empty()) throw Error(e);
+}
+
+}  // namespace alwann::rtl::model_build

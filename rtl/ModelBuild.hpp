@@ -1,0 +1,22 @@
+#pragma once
+// Shared steps of building Verilated models at run time (ModelCompiler,
+// ModelLoader): the C++ compiler, its flags, and running jobs on all cores.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace alwann::rtl::model_build {
+
+std::string compiler();  // $CXX, else the compiler alwann was built with
+
+// Compiles one translation unit into `object` (atomically: a temporary, then
+// renamed). Throws "<file_for_errors>: C++ compiler failed ..." on failure.
+void compile_object(const std::string& source, const std::string& object, const std::vector<std::string>& includes,
+                    const std::string& file_for_errors);
+
+// Runs the jobs on all cores; returns each job's error message ("" = ok).
+std::vector<std::string> run_parallel_collect(const std::vector<std::function<void()>>& jobs);
+// The same; the first failure's message is rethrown as alwann::Error.
+void run_parallel(const std::vector<std::function<void()>>& jobs);
+
+}  // namespace alwann::rtl::model_build
