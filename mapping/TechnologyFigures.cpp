@@ -30,7 +30,7 @@ constexpr double kTiny = 1e-9;  // "> 0"
 
 const std::vector<SectionDecl>& TechnologyFigures::sections() {
   static const std::vector<SectionDecl> s = {
-      {"technology", "gates", "gate-level toggle energy of multiplier and adder netlists (rtl/TechModel; cells: per type internal_fj, area_um2)",
+      {"technology", "gates", "gate-level toggle energy of multiplier and adder netlists (rtl/TechModel; cells: per type internal_fj, area_um2; standard_cells, optional: per standard cell inputs {pin: load in gate inputs} and outputs {pin: fJ per toggle})",
        {num("load_fj_per_input", "fJ", "", "0.5 C Vdd^2 per driven input", 0),
         num("calibration_scale", "", "", "scale on every gate toggle (calibrates the exact 8x8 multiplier to 0.2 pJ)", kTiny)}},
       {"technology", "accumulator", "the PE's partial-sum adder (toggle-counted with the gates figures)",
@@ -66,7 +66,7 @@ TechnologyFigures TechnologyFigures::load(const std::string& path) try {
     if (!root[s[i].name].IsDefined()) throw file_error(path, "missing section '" + s[i].name + "' (" + s[i].description + ")");
     return SectionReader(path, root[s[i].name], s[i], 0, std::move(sub));
   };
-  const auto gates = reader(0, {"cells"});
+  const auto gates = reader(0, {"cells", "standard_cells"});
   gates.number("load_fj_per_input");
   gates.number("calibration_scale");
   rtl::TechModel::load(path);  // the cell table, read as `characterize` reads it

@@ -9,8 +9,9 @@
 
 namespace alwann::rtl {
 
-BitBlaster::BitBlaster(const pugi::xml_document& doc, std::string source_path, std::string top_module)
-    : doc_(doc), path_(std::move(source_path)), top_(std::move(top_module)) {}
+BitBlaster::BitBlaster(const pugi::xml_document& doc, std::string source_path, std::string top_module,
+                       std::vector<std::string> sources)
+    : doc_(doc), path_(std::move(source_path)), top_(std::move(top_module)), sources_(std::move(sources)) {}
 
 void BitBlaster::fail(const pugi::xml_node& at, const std::string& what) const {
   const int line = at ? line_of(at) : 0;
@@ -211,7 +212,10 @@ int BitBlaster::resolve(int var, int bit, const pugi::xml_node& at) {
       enter(r.var, r.bit, r.at);  // may grow the stack: `f` is not used after this
       continue;
     }
+    const auto owner = assign_owner_.find(f.driver.assign.internal_object());
+    net_.set_owner(owner == assign_owner_.end() ? -1 : owner->second);  // gates of a cell's logic
     const Bits& value = assign_value(f.driver.assign);  // reads only resolved bits now
+    net_.set_owner(-1);
     Var& v = vars_[f.var];
     v.bits[f.bit] = f.driver.rhs_bit < static_cast<int>(value.size()) ? value[f.driver.rhs_bit] : GateNetlist::kConst0;
     v.state[f.bit] = 2;
@@ -261,6 +265,7 @@ GateNetlist BitBlaster::run() {
   if (!module) fail({}, "Verilator produced no top module");
   const pugi::xml_node scope = module.select_node(".//topscope/scope").node();
   read_vars(scope);
+  read_cell_instances(scope);
   check_ports(module);
   read_assignments(scope);
   const int o = find_var("O", module);
@@ -280,6 +285,7 @@ GateNetlist BitBlaster::run() {
   }
   if (!undriven.empty()) fail(module, "output bits " + undriven + " are not driven");
   for (int bit = 0; bit < 16; ++bit) net_.set_output(bit, resolve(o, bit, module));
+  record_cell_pins();
   net_.finalize();
   return std::move(net_);
 }

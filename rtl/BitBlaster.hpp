@@ -27,7 +27,12 @@ constexpr int kMaxNetBits = 1 << 20;         // bits of all declared nets togeth
 
 class BitBlaster {
  public:
-  BitBlaster(const pugi::xml_document& doc, std::string source_path, std::string top_module);
+  // `sources`: the Verilog files Verilator read (the multiplier and its cell
+  // libraries), whose module definitions locate cell instances; only these
+  // files are ever opened (matched to the XML's file table by path, else by
+  // name, as a cached XML may name an earlier copy of the same content).
+  BitBlaster(const pugi::xml_document& doc, std::string source_path, std::string top_module,
+             std::vector<std::string> sources = {});
   GateNetlist run();
 
  private:
@@ -48,6 +53,10 @@ class BitBlaster {
   int width_of(const pugi::xml_node& n) const;
   int find_var(const std::string& name, const pugi::xml_node& at) const;
   void read_types();
+  // Standard-cell instances (BitBlasterCells.cpp).
+  void read_cell_instances(const pugi::xml_node& scope);
+  std::string module_at(const pugi::xml_node& n);
+  void record_cell_pins();
   void read_vars(const pugi::xml_node& scope);
   void check_ports(const pugi::xml_node& module);
   void read_assignments(const pugi::xml_node& scope);
@@ -67,6 +76,7 @@ class BitBlaster {
 
   const pugi::xml_document& doc_;
   std::string path_, top_;
+  std::vector<std::string> sources_;
   GateNetlist net_;
   std::map<std::string, int> dtype_width_;
   std::vector<Var> vars_;
@@ -76,6 +86,18 @@ class BitBlaster {
   std::unordered_map<std::string, int> suffix_index_;
   std::unordered_map<const void*, Bits> assign_cache_;
   long net_bits_ = 0; // declared so far
+  // Cell instances (technology-mapped netlists): per var, the instance pins
+  // whose net it is (by its flattened name or an alias); per assignment of
+  // a cell's logic, the instance it belongs to.
+  struct PinLink {
+    int instance;
+    std::string pin;
+    bool operator==(const PinLink& o) const { return instance == o.instance && pin == o.pin; }
+  };
+  std::vector<std::vector<PinLink>> links_;
+  std::unordered_map<const void*, int> assign_owner_;
+  std::map<std::string, std::string> file_path_;                                  // XML file id -> path
+  std::map<std::string, std::vector<std::pair<int, std::string>>> module_lines_;  // path -> (line, module)
 };
 
 }  // namespace alwann::rtl

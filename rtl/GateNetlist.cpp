@@ -9,6 +9,16 @@ GateNetlist::GateNetlist() {
   signals_.push_back({GateType::CONST});
   signals_.push_back({GateType::CONST});
   outputs_.fill(kConst0);
+  owner_.assign(signals_.size(), -1);
+}
+
+int GateNetlist::add_instance(std::string name, std::string cell) {
+  instances_.push_back({std::move(name), std::move(cell)});
+  return static_cast<int>(instances_.size()) - 1;
+}
+
+void GateNetlist::add_cell_pin(int instance, std::string pin, int signal) {
+  cell_pins_.push_back({instance, std::move(pin), signal});
 }
 
 int GateNetlist::add_gate(GateType type, int a, int b, int sel) {
@@ -44,6 +54,7 @@ int GateNetlist::add_gate(GateType type, int a, int b, int sel) {
     default: break;
   }
   signals_.push_back({type, a, b, sel});
+  owner_.push_back(owner_now_);
   return static_cast<int>(signals_.size()) - 1;
 }
 
@@ -53,8 +64,14 @@ void GateNetlist::finalize() {
   auto count = [&](int s) { if (s >= 0) ++readers[s]; };
   for (const auto& g : signals_) { count(g.in0); count(g.in1); count(g.sel); }
   for (int o : outputs_) count(o);
-  for (auto& g : signals_) {
+  // A cell's net is never fused away (it is priced as that cell's output),
+  // nor is a gate fused with one of another cell.
+  std::vector<char> pin_net(signals_.size(), 0);
+  for (const auto& p : cell_pins_) pin_net[p.signal] = 1;
+  for (size_t s = 0; s < signals_.size(); ++s) {
+    Gate& g = signals_[s];
     if (g.type != GateType::NOT || g.in0 < kFirstGate || readers[g.in0] != 1) continue;
+    if (pin_net[g.in0] || owner_[g.in0] != owner_[s]) continue;
     const Gate inner = signals_[g.in0];
     GateType fused;
     if (inner.type == GateType::AND) fused = GateType::NAND;
@@ -73,7 +90,7 @@ void GateNetlist::finalize() {
     const Gate& g = signals_[s];
     for (int in : {g.in0, g.in1, g.sel}) if (in >= 0) live[in] = 1;
   }
-  std::vector<int> renum(signals_.size(), -1);
+  std::vector<int> renum(signals_.size(), -1), owners;
   std::vector<Gate> kept;
   for (size_t s = 0; s < signals_.size(); ++s) {
     if (!live[s]) continue;
@@ -81,9 +98,15 @@ void GateNetlist::finalize() {
     for (int* in : {&g.in0, &g.in1, &g.sel}) if (*in >= 0) *in = renum[*in];
     renum[s] = static_cast<int>(kept.size());
     kept.push_back(g);
+    owners.push_back(owner_[s]);
   }
   signals_ = std::move(kept);
+  owner_ = std::move(owners);
   for (int& o : outputs_) o = renum[o];
+  std::vector<CellPin> pins;  // the pins of dead nets go with them
+  for (auto& p : cell_pins_)
+    if (renum[p.signal] >= 0) pins.push_back({p.instance, std::move(p.pin), renum[p.signal]});
+  cell_pins_ = std::move(pins);
   fanout_.assign(signals_.size(), 0);
   for (const auto& g : signals_)
     for (int in : {g.in0, g.in1, g.sel}) if (in >= 0) ++fanout_[in];

@@ -30,6 +30,25 @@ class GateNetlist {
   // nothing reads, renumbers in topological order and computes fan-outs.
   void finalize();
 
+  // Technology-mapped input: the standard-cell instances the gates came from,
+  // so that energy can be priced per cell net (ToggleEnergy) rather than per
+  // gate of a cell's logic function. Gates added while an owner is set belong
+  // to that instance; a cell pin records which signal its net carries.
+  struct CellInstance {
+    std::string name, cell;  // hierarchical instance name, cell (module) name
+  };
+  struct CellPin {
+    int instance;
+    std::string pin;
+    int signal;
+  };
+  int add_instance(std::string name, std::string cell);
+  void set_owner(int instance) { owner_now_ = instance; }  // -1: gates of no cell
+  void add_cell_pin(int instance, std::string pin, int signal);
+  const std::vector<CellInstance>& instances() const { return instances_; }
+  const std::vector<CellPin>& cell_pins() const { return cell_pins_; }
+  int owner(int signal) const { return owner_[signal]; }
+
   const std::vector<Gate>& signals() const { return signals_; }
   int output(int bit) const { return outputs_[bit]; }
   int fanout(int signal) const { return fanout_[signal]; }
@@ -46,6 +65,10 @@ class GateNetlist {
   std::vector<Gate> signals_;
   std::array<int, 16> outputs_;
   std::vector<int> fanout_;
+  std::vector<int> owner_;  // per signal: cell instance or -1
+  int owner_now_ = -1;
+  std::vector<CellInstance> instances_;
+  std::vector<CellPin> cell_pins_;
 };
 
 }  // namespace alwann::rtl

@@ -33,6 +33,32 @@ double number(const YAML::Node& n, const std::string& path, const std::string& k
   }
 }
 
+// gates.standard_cells: CELL: {inputs: {PIN: load, ...}, outputs: {PIN: fJ, ...}}
+void read_standard_cells(const YAML::Node& cells, const std::string& path,
+                         std::map<std::string, TechModel::CellFigures>& out) {
+  if (!cells.IsMap()) throw file_error(path, cells.Mark().line + 1, "'gates.standard_cells' must be a map of cells");
+  for (auto it = cells.begin(); it != cells.end(); ++it) {
+    const std::string name = it->first.as<std::string>(), key = "gates.standard_cells." + name;
+    const YAML::Node c = it->second;
+    if (!c.IsMap() || !c["inputs"] || !c["outputs"] || c.size() != 2)
+      throw file_error(path, it->first.Mark().line + 1, "'" + key + "' must have exactly 'inputs' and 'outputs'");
+    TechModel::CellFigures f;
+    for (const char* side : {"inputs", "outputs"}) {
+      const YAML::Node pins = c[side];
+      if (!pins.IsMap() || pins.size() == 0)
+        throw file_error(path, pins.Mark().line + 1, "'" + key + "." + side + "' must map pin names to numbers");
+      auto& dest = std::string(side) == "inputs" ? f.input_load : f.output_fj;
+      for (auto p = pins.begin(); p != pins.end(); ++p) {
+        const std::string pin = p->first.as<std::string>();
+        if (f.input_load.count(pin) || f.output_fj.count(pin))
+          throw file_error(path, p->first.Mark().line + 1, "pin '" + pin + "' of " + key + " is listed twice");
+        dest[pin] = number(p->second, path, key + "." + side + "." + pin);
+      }
+    }
+    out[name] = std::move(f);
+  }
+}
+
 }  // namespace
 
 TechModel TechModel::load(const std::string& path) try {
@@ -63,6 +89,7 @@ TechModel TechModel::load(const std::string& path) try {
     if (!parse_gate_type(name, dummy) || dummy == GateType::CONST)
       throw file_error(path, it->first.Mark().line + 1, "unknown gate type '" + name + "' in gates.cells");
   }
+  if (const YAML::Node std_cells = gates["standard_cells"]) read_standard_cells(std_cells, path, t.standard_cells_);
   return t;
 } catch (const YAML::Exception& e) {
   // e.g. a list or map where a single value belongs (found by fuzzing)

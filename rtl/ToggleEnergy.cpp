@@ -32,8 +32,35 @@ void to_bit_planes(const std::uint8_t* v, int lanes, std::uint64_t plane[8]) {
 
 }  // namespace
 
+std::vector<double> toggle_weights_fj(const GateNetlist& netlist, const TechModel& tech) {
+  const auto& sig = netlist.signals();
+  std::vector<const TechModel::CellFigures*> priced(netlist.instances().size());
+  for (size_t i = 0; i < priced.size(); ++i) priced[i] = tech.standard_cell(netlist.instances()[i].cell);
+  auto in_priced_cell = [&](int s) { return netlist.owner(s) >= 0 && priced[netlist.owner(s)] != nullptr; };
+  std::vector<double> own(sig.size(), 0.0), loads(sig.size(), 0.0);
+  for (size_t s = 0; s < sig.size(); ++s) {
+    const int id = static_cast<int>(s);
+    if (in_priced_cell(id)) continue;  // the cell's output energy stands for its gates
+    own[s] = tech.internal_fj(sig[s].type);
+    for (int in : {sig[s].in0, sig[s].in1, sig[s].sel})
+      if (in >= 0) loads[in] += 1.0;
+  }
+  for (int b = 0; b < 16; ++b) loads[netlist.output(b)] += 1.0;
+  // A cell output whose net folded into another signal (a buffer, a double
+  // inversion) toggles with it: its energy adds to that signal's.
+  for (const auto& p : netlist.cell_pins()) {
+    const TechModel::CellFigures* f = priced[p.instance];
+    if (!f) continue;
+    if (auto o = f->output_fj.find(p.pin); o != f->output_fj.end()) own[p.signal] += o->second;
+    else if (auto i = f->input_load.find(p.pin); i != f->input_load.end()) loads[p.signal] += i->second;
+  }
+  std::vector<double> w(sig.size());
+  for (size_t s = 0; s < sig.size(); ++s) w[s] = tech.scale() * (own[s] + loads[s] * tech.load_fj_per_input());
+  return w;
+}
+
 ToggleSimulator::ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, std::shared_ptr<const TechModel> tech)
-    : netlist_(std::move(netlist)), tech_(std::move(tech)) {
+    : netlist_(std::move(netlist)), tech_(std::move(tech)), weights_fj_(toggle_weights_fj(*netlist_, *tech_)) {
   reset();
 }
 
@@ -69,10 +96,9 @@ void ToggleSimulator::feed(const std::uint8_t* a, const std::uint8_t* b, std::si
 }
 
 double ToggleSimulator::energy_fj() const {
-  const auto& sig = netlist_->signals();
   double e = 0;
-  for (size_t s = 0; s < sig.size(); ++s)
-    if (toggles_[s]) e += static_cast<double>(toggles_[s]) * tech_->toggle_energy_fj(sig[s].type, netlist_->fanout(static_cast<int>(s)));
+  for (size_t s = 0; s < toggles_.size(); ++s)
+    if (toggles_[s]) e += static_cast<double>(toggles_[s]) * weights_fj_[s];
   return e;
 }
 

@@ -3,8 +3,8 @@
 //
 // The netlist is simulated zero-delay, 64 operations at a time (one bit lane
 // per operation); every gate output that changes between two consecutive
-// operations counts one toggle, weighted by the technology model's energy for
-// that gate type and fan-out. Glitches are not counted (zero delay).
+// operations counts one toggle, weighted by the energy of one toggle of that
+// net (toggle_weights_fj). Glitches are not counted (zero delay).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -15,6 +15,16 @@ namespace alwann::rtl {
 
 class GateNetlist;
 class TechModel;
+
+// Energy (fJ, calibration scale applied) of one toggle of each signal's net.
+// A gate of no priced standard cell costs its type's internal energy plus
+// the loads it drives. A net of a standard cell the technology file prices
+// (gates.standard_cells) costs the cell's output energy for that pin plus its
+// loads, and the gates of that cell's logic function cost nothing of their
+// own. Loads: one gate input per reading gate outside priced cells and per
+// output port bit, and each priced cell input pin's load on the net. With no
+// priced cells this is TechModel::toggle_energy_fj(type, fanout) per gate.
+std::vector<double> toggle_weights_fj(const GateNetlist& netlist, const TechModel& tech);
 
 class ToggleSimulator {
  public:
@@ -39,6 +49,7 @@ class ToggleSimulator {
   std::vector<std::uint64_t> values_;   // current 64-lane word per signal
   std::vector<std::uint8_t> last_bit_;  // each signal's value after the previous word
   std::vector<std::uint64_t> toggles_;  // per signal
+  std::vector<double> weights_fj_;      // per signal: energy of one toggle
   std::uint64_t ops_ = 0;
 };
 

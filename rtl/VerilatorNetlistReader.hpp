@@ -24,7 +24,9 @@ struct VerilogSource {
 GateNetlist read_verilog_netlist(const VerilogSource& source, const std::string& cache_key = "");
 
 // Reads an XML file Verilator produced (exposed for tests and caching).
+// `sources`: the Verilog files Verilator read, which locate standard-cell
+// instances (BitBlaster); without them the netlist has no cell annotations.
 GateNetlist read_verilator_xml(const std::string& xml_path, const std::string& source_path,
-                               const std::string& top_module);
+                               const std::string& top_module, const std::vector<std::string>& sources = {});
 
 }  // namespace alwann::rtl
