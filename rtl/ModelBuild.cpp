@@ -6,8 +6,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
+#include "common/AtomicFile.hpp"
+#include "common/CacheDirectory.hpp"
+#include "common/ContentHash.hpp"
 #include "common/Error.hpp"
 #include "rtl/VerilatorRunner.hpp"
 
@@ -32,12 +36,53 @@ std::vector<std::string> compile_flags(const std::vector<std::string>& includes)
   for (const auto& i : includes) f.push_back("-I" + i);
   return f;
 }
+
+// The precompiled verilated.h ("" when the compiler could not build it:
+// models then parse the header themselves, only slower).
+std::string precompiled_header() {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::string dir = fs::path(cache_path("runtime/" + runtime_key() + "/x")).parent_path().string();
+  const std::string header = dir + "/alwann_verilated_pch.h", gch = header + ".gch";
+  if (fs::exists(gch)) return header;
+  static bool failed = false;  // tried once per process
+  if (failed) return "";
+  try {
+    if (!fs::exists(header)) write_file_atomically(header, "#include \"verilated.h\"\n");
+    std::vector<std::string> argv = {compiler()};
+    for (auto& f : compile_flags({})) argv.push_back(f);
+    const std::string tmp = gch + ".tmp" + std::to_string(::getpid());
+    argv.insert(argv.end(), {"-x", "c++-header", header, "-o", tmp});
+    if (run_process(argv).status != 0) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      failed = true;
+      return "";
+    }
+    fs::rename(tmp, gch);
+    return header;
+  } catch (const std::exception&) {
+    failed = true;
+    return "";
+  }
+}
+
 }  // namespace
 
+const std::string& runtime_key() {
+  static const std::string key = [] {
+    const std::string inc = verilator_include_dir();
+    return ContentHash().add_file(inc + "/verilated.cpp").add_file(inc + "/verilated.h").add(compiler()).hex().substr(0, 16);
+  }();
+  return key;
+}
+
 void compile_object(const std::string& source, const std::string& object, const std::vector<std::string>& includes,
-                    const std::string& file_for_errors) {
+                    const std::string& file_for_errors, bool with_pch) {
   std::vector<std::string> argv = {compiler()};
   for (auto& f : compile_flags(includes)) argv.push_back(f);
+  if (with_pch)
+    if (const std::string pch = precompiled_header(); !pch.empty()) argv.insert(argv.end(), {"-include", pch});
   const std::string tmp = object + ".tmp" + std::to_string(::getpid());
   argv.insert(argv.end(), {"-c", source, "-o", tmp});
   const ProcessResult r = run_process(argv);

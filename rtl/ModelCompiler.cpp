@@ -88,7 +88,7 @@ extern "C" std::uint16_t {0}_multiply(void* p, std::uint8_t a, std::uint8_t b) {
   const std::string unity_path = dir + "/" + prefix + "__unity.cpp";
   write_file_atomically(unity_path, unity);
   const std::string obj = dir + "/" + prefix + ".o";
-  jobs.push_back([=] { compile_object(unity_path, obj, {mdir}, s.path); });
+  jobs.push_back([=] { compile_object(unity_path, obj, {mdir}, s.path, true); });
   std::vector<std::string> objs = {obj};
   return objs;  // objects.txt is written once the jobs ran (compile_models)
 }
@@ -154,7 +154,7 @@ struct Batch {
       }
       try {
         write_file_atomically(base + ".cpp", unity);
-        compile_object(base + ".cpp", base + ".o", includes, sources[members.front()].path);
+        compile_object(base + ".cpp", base + ".o", includes, sources[members.front()].path, true);
         std::error_code ec;  // the object is what the cache keeps
         fs::remove(base + ".cpp", ec);
         for (const size_t i : members) {

@@ -43,7 +43,7 @@ void link_atomically(std::vector<std::string> argv, const std::string& output, c
 Runtime runtime() {
   static std::mutex mutex;
   static const std::string inc = verilator_include_dir();
-  static const std::string key = ContentHash().add_file(inc + "/verilated.cpp").add(compiler()).hex().substr(0, 16);
+  const std::string& key = runtime_key();
   std::lock_guard<std::mutex> lock(mutex);
   const std::string dir = fs::path(cache_path("runtime/" + key + "/x")).parent_path().string();
   const std::string soname = "libalwann_verilated_" + key + ".so", library = dir + "/" + soname;
