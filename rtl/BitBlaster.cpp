@@ -49,13 +49,19 @@ void BitBlaster::read_types() {
   }
 }
 
-int BitBlaster::find_var(const std::string& name, const pugi::xml_node& at) const {
+int BitBlaster::lookup_var(const std::string& name) const {
   if (auto it = var_index_.find(name); it != var_index_.end()) return it->second;
   // Verilator sometimes names a reference relative to the top instance.
   const auto it = suffix_index_.find(name);
-  if (it == suffix_index_.end()) fail(at, "reference to unknown net '" + name + "'");
-  if (it->second < 0) fail(at, "ambiguous net reference '" + name + "'");
-  return it->second;
+  if (it == suffix_index_.end()) return -1;
+  return it->second < 0 ? -2 : it->second;
+}
+
+int BitBlaster::find_var(const std::string& name, const pugi::xml_node& at) const {
+  const int var = lookup_var(name);
+  if (var == -1) fail(at, "reference to unknown net '" + name + "'");
+  if (var == -2) fail(at, "ambiguous net reference '" + name + "'");
+  return var;
 }
 
 void BitBlaster::read_vars(const pugi::xml_node& scope) {

@@ -51,7 +51,8 @@ class BitBlaster {
   [[noreturn]] void fail(const pugi::xml_node& at, const std::string& what) const;
   int line_of(const pugi::xml_node& n) const;
   int width_of(const pugi::xml_node& n) const;
-  int find_var(const std::string& name, const pugi::xml_node& at) const;
+  int lookup_var(const std::string& name) const;  // -1 unknown, -2 ambiguous
+  int find_var(const std::string& name, const pugi::xml_node& at) const;  // fails on either
   void read_types();
   // Standard-cell instances (BitBlasterCells.cpp).
   void read_cell_instances(const pugi::xml_node& scope);

@@ -65,7 +65,8 @@ std::string BitBlaster::module_at(const pugi::xml_node& n) {
     std::string line;
     std::smatch m;
     for (int number = 1; std::getline(in, line); ++number)
-      if (std::regex_search(line, m, module)) it->second.emplace_back(number, m[1].str());
+      if (line.find("module") != std::string::npos && std::regex_search(line, m, module))
+        it->second.emplace_back(number, m[1].str());
   }
   const int line = std::atoi(loc.c_str() + comma + 1);
   std::string found;
@@ -126,9 +127,7 @@ void BitBlaster::read_cell_instances(const pugi::xml_node& scope) {
     collect_varrefs(n, names);
     std::map<int, int> votes;
     for (const auto& name : names) {
-      const auto v = var_index_.find(name);
-      const auto s = suffix_index_.find(name);
-      const int var = v != var_index_.end() ? v->second : (s != suffix_index_.end() ? s->second : -1);
+      const int var = lookup_var(name);
       if (var < 0) continue;
       for (const auto& l : links_[var])
         if (net_.instances()[l.instance].cell == cell) ++votes[l.instance];

@@ -42,8 +42,7 @@ std::vector<std::string> compile_flags(const std::vector<std::string>& includes)
 std::string precompiled_header() {
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
-  const std::string dir = fs::path(cache_path("runtime/" + runtime_key() + "/x")).parent_path().string();
-  const std::string header = dir + "/alwann_verilated_pch.h", gch = header + ".gch";
+  const std::string header = runtime_dir() + "/alwann_verilated_pch.h", gch = header + ".gch";
   if (fs::exists(gch)) return header;
   static bool failed = false;  // tried once per process
   if (failed) return "";
@@ -51,20 +50,12 @@ std::string precompiled_header() {
     if (!fs::exists(header)) write_file_atomically(header, "#include \"verilated.h\"\n");
     std::vector<std::string> argv = {compiler()};
     for (auto& f : compile_flags({})) argv.push_back(f);
-    const std::string tmp = gch + ".tmp" + std::to_string(::getpid());
-    argv.insert(argv.end(), {"-x", "c++-header", header, "-o", tmp});
-    if (run_process(argv).status != 0) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      failed = true;
-      return "";
-    }
-    fs::rename(tmp, gch);
-    return header;
+    argv.insert(argv.end(), {"-x", "c++-header", header});
+    if (run_into(argv, gch).status == 0) return header;
   } catch (const std::exception&) {
-    failed = true;
-    return "";
   }
+  failed = true;
+  return "";
 }
 
 }  // namespace
@@ -77,21 +68,28 @@ const std::string& runtime_key() {
   return key;
 }
 
+std::string runtime_dir() { return fs::path(cache_path("runtime/" + runtime_key() + "/x")).parent_path().string(); }
+
+ProcessResult run_into(std::vector<std::string> argv, const std::string& output) {
+  const std::string tmp = output + ".tmp" + std::to_string(::getpid());
+  argv.insert(argv.end(), {"-o", tmp});
+  const ProcessResult r = run_process(argv);
+  std::error_code ec;
+  if (r.status != 0) fs::remove(tmp, ec);
+  else fs::rename(tmp, output);
+  return r;
+}
+
 void compile_object(const std::string& source, const std::string& object, const std::vector<std::string>& includes,
                     const std::string& file_for_errors, bool with_pch) {
   std::vector<std::string> argv = {compiler()};
   for (auto& f : compile_flags(includes)) argv.push_back(f);
   if (with_pch)
     if (const std::string pch = precompiled_header(); !pch.empty()) argv.insert(argv.end(), {"-include", pch});
-  const std::string tmp = object + ".tmp" + std::to_string(::getpid());
-  argv.insert(argv.end(), {"-c", source, "-o", tmp});
-  const ProcessResult r = run_process(argv);
-  if (r.status != 0) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
+  argv.insert(argv.end(), {"-c", source});
+  const ProcessResult r = run_into(argv, object);
+  if (r.status != 0)
     throw file_error(file_for_errors, "C++ compiler failed on the Verilated model: " + r.output.substr(0, 300));
-  }
-  fs::rename(tmp, object);
 }
 
 std::vector<std::string> run_parallel_collect(const std::vector<std::function<void()>>& jobs) {

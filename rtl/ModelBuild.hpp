@@ -5,13 +5,21 @@
 #include <string>
 #include <vector>
 
+#include "rtl/VerilatorRunner.hpp"
+
 namespace alwann::rtl::model_build {
 
 std::string compiler();  // $CXX, else the compiler alwann was built with
 
 // Names the Verilator installation and compiler: the cache keys of the
-// runtime library and the precompiled header.
+// runtime library and the precompiled header, which live in runtime_dir().
 const std::string& runtime_key();
+std::string runtime_dir();  // cache/runtime/<runtime_key()>
+
+// Runs a compiler or linker command with `-o` a temporary of this process,
+// renamed to `output` on success (removed on failure), so a concurrent
+// reader never sees a partial file. Returns the command's result.
+ProcessResult run_into(std::vector<std::string> argv, const std::string& output);
 
 // Compiles one translation unit into `object` (atomically: a temporary, then
 // renamed). Throws "<file_for_errors>: C++ compiler failed ..." on failure.

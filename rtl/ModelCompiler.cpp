@@ -35,9 +35,13 @@ using namespace model_build;
 
 std::string symbol_prefix(const ModelSource& s) { return "Valw_" + s.content_hash; }
 
+std::string model_dir(const ModelSource& s) {
+  return fs::path(cache_path("models/" + s.content_hash + "/x")).parent_path().string();
+}
+
 // Verilates one model and compiles its C++ into cache/models/<hash>/*.o.
 std::vector<std::string> model_objects(const ModelSource& s, std::vector<std::function<void()>>& jobs) {
-  const std::string dir = fs::path(cache_path("models/" + s.content_hash + "/x")).parent_path().string();
+  const std::string dir = model_dir(s);
   const std::string done = dir + "/objects.txt";
   if (fs::exists(done)) {
     std::vector<std::string> objs;
@@ -91,10 +95,6 @@ extern "C" std::uint16_t {0}_multiply(void* p, std::uint8_t a, std::uint8_t b) {
   jobs.push_back([=] { compile_object(unity_path, obj, {mdir}, s.path, true); });
   std::vector<std::string> objs = {obj};
   return objs;  // objects.txt is written once the jobs ran (compile_models)
-}
-
-std::string model_dir(const ModelSource& s) {
-  return fs::path(cache_path("models/" + s.content_hash + "/x")).parent_path().string();
 }
 
 // The state of one compile_models call, shared by its worker jobs. Each job

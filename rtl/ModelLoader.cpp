@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <mutex>
@@ -24,17 +23,10 @@ struct Runtime {
   std::string key, library;  // cache/runtime/<key>/libalwann_verilated_<key>.so
 };
 
-// Links `argv`'s output atomically: into a temporary, then renamed into place.
-void link_atomically(std::vector<std::string> argv, const std::string& output, const std::string& what) {
-  const std::string tmp = output + ".tmp" + std::to_string(::getpid());
-  argv.insert(argv.begin() + 1, {"-o", tmp});
-  const ProcessResult r = run_process(argv);
-  if (r.status != 0) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw Error("linking " + what + " failed: " + r.output.substr(0, 300));
-  }
-  fs::rename(tmp, output);
+// Links `argv` into `output` atomically (run_into); throws naming `what`.
+void link(const std::vector<std::string>& argv, const std::string& output, const std::string& what) {
+  const ProcessResult r = run_into(argv, output);
+  if (r.status != 0) throw Error("linking " + what + " failed: " + r.output.substr(0, 300));
 }
 
 // The Verilator runtime as a shared library, built once per installation and
@@ -45,7 +37,7 @@ Runtime runtime() {
   static const std::string inc = verilator_include_dir();
   const std::string& key = runtime_key();
   std::lock_guard<std::mutex> lock(mutex);
-  const std::string dir = fs::path(cache_path("runtime/" + key + "/x")).parent_path().string();
+  const std::string dir = runtime_dir();
   const std::string soname = "libalwann_verilated_" + key + ".so", library = dir + "/" + soname;
   if (!fs::exists(library)) {
     std::vector<std::string> objects;
@@ -60,7 +52,7 @@ Runtime runtime() {
     std::vector<std::string> argv = {compiler(), "-shared", "-Wl,-soname," + soname};
     argv.insert(argv.end(), objects.begin(), objects.end());
     argv.push_back("-lpthread");
-    link_atomically(argv, library, "the Verilator runtime");
+    link(argv, library, "the Verilator runtime");
   }
   return {key, library};
 }
@@ -93,7 +85,7 @@ std::vector<LoadedModelFactory> load_models(const std::vector<std::string>& obje
       std::vector<std::string> argv = {compiler(), "-shared"};
       argv.insert(argv.end(), objects.begin(), objects.end());
       argv.insert(argv.end(), {rt.library, "-Wl,-rpath,$ORIGIN/../runtime/" + rt.key, "-lpthread"});
-      link_atomically(argv, so, "the Verilated models");
+      link(argv, so, "the Verilated models");
     }
     handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {

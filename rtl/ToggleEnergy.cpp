@@ -59,8 +59,11 @@ std::vector<double> toggle_weights_fj(const GateNetlist& netlist, const TechMode
   return w;
 }
 
-ToggleSimulator::ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, std::shared_ptr<const TechModel> tech)
-    : netlist_(std::move(netlist)), tech_(std::move(tech)), weights_fj_(toggle_weights_fj(*netlist_, *tech_)) {
+ToggleSimulator::ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, const std::shared_ptr<const TechModel>& tech)
+    : ToggleSimulator(netlist, std::make_shared<const std::vector<double>>(toggle_weights_fj(*netlist, *tech))) {}
+
+ToggleSimulator::ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, ToggleWeights weights)
+    : netlist_(std::move(netlist)), weights_fj_(std::move(weights)) {
   reset();
 }
 
@@ -98,7 +101,7 @@ void ToggleSimulator::feed(const std::uint8_t* a, const std::uint8_t* b, std::si
 double ToggleSimulator::energy_fj() const {
   double e = 0;
   for (size_t s = 0; s < toggles_.size(); ++s)
-    if (toggles_[s]) e += static_cast<double>(toggles_[s]) * weights_fj_[s];
+    if (toggles_[s]) e += static_cast<double>(toggles_[s]) * (*weights_fj_)[s];
   return e;
 }
 

@@ -25,10 +25,13 @@ class TechModel;
 // output port bit, and each priced cell input pin's load on the net. With no
 // priced cells this is TechModel::toggle_energy_fj(type, fanout) per gate.
 std::vector<double> toggle_weights_fj(const GateNetlist& netlist, const TechModel& tech);
+using ToggleWeights = std::shared_ptr<const std::vector<double>>;
 
 class ToggleSimulator {
  public:
-  ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, std::shared_ptr<const TechModel> tech);
+  ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, const std::shared_ptr<const TechModel>& tech);
+  // Many simulators of one netlist (one per PE of an array) share its weights.
+  ToggleSimulator(std::shared_ptr<const GateNetlist> netlist, ToggleWeights weights);
   ~ToggleSimulator();
 
   // Appends n operations (a[i] on port A = weight, b[i] on port B = activation)
@@ -45,11 +48,10 @@ class ToggleSimulator {
 
  private:
   std::shared_ptr<const GateNetlist> netlist_;
-  std::shared_ptr<const TechModel> tech_;
   std::vector<std::uint64_t> values_;   // current 64-lane word per signal
   std::vector<std::uint8_t> last_bit_;  // each signal's value after the previous word
   std::vector<std::uint64_t> toggles_;  // per signal
-  std::vector<double> weights_fj_;      // per signal: energy of one toggle
+  ToggleWeights weights_fj_;            // per signal: energy of one toggle
   std::uint64_t ops_ = 0;
 };
 

@@ -90,6 +90,11 @@ std::string table_cache(const MultiplierInfo& info) {
   return cache_path("tables/" + info.name + "-" + info.content_hash + ".bin");
 }
 
+// The gate netlist of a source (Verilator's XML cached under its content hash).
+std::shared_ptr<const GateNetlist> netlist_of(const ModelSource& s) {
+  return std::make_shared<GateNetlist>(read_verilog_netlist({s.path, s.top_module, s.libraries}, s.content_hash));
+}
+
 // The product table of a compiled model that its gate netlist reproduces
 // bit for bit: from the cache, or computed, checked and cached. `netlist` is
 // read here when the cache held no table (it was damaged). Throws
@@ -101,8 +106,7 @@ ProductTablePtr checked_table(const MultiplierInfo& info, const ModelSource& sou
   if (auto t = load_cached_table(cached, info.name, info.is_signed))  // damaged: dropped, rebuilt below
     return std::make_shared<const ProductTable>(std::move(*t));
   if (!netlist)
-    netlist = std::make_shared<GateNetlist>(
-        read_verilog_netlist({source.path, source.top_module, source.libraries}, info.content_hash));
+    netlist = netlist_of(source);
   MultiplierModelPtr m = factory();
   std::vector<std::uint16_t> data(ProductTable::kEntries);
   for (int w = 0; w < 256; ++w)
@@ -228,8 +232,7 @@ MultiplierLibrary::ImportResult MultiplierLibrary::import_library(const std::vec
           const size_t i = to_read[k];
           Pending& p = pending[i];
           try {
-            p.netlist = std::make_shared<GateNetlist>(
-                read_verilog_netlist({p.source.path, p.source.top_module, p.source.libraries}, p.info.content_hash));
+            p.netlist = netlist_of(p.source);
           } catch (const std::exception& e) {
             netlist_errors[i] = e.what();
           }

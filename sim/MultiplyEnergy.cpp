@@ -76,8 +76,9 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
   const auto table = lib.table(multiplier);
   std::unique_ptr<rtl::ToggleSimulator> mul, mul_warm;
   if (toggles) {
-    mul = std::make_unique<rtl::ToggleSimulator>(netlist, tech);
-    mul_warm = std::make_unique<rtl::ToggleSimulator>(netlist, tech);
+    const auto weights = std::make_shared<const std::vector<double>>(rtl::toggle_weights_fj(*netlist, *tech));
+    mul = std::make_unique<rtl::ToggleSimulator>(netlist, weights);
+    mul_warm = std::make_unique<rtl::ToggleSimulator>(netlist, weights);
   }
   rtl::AdderToggleSimulator add(adder_bits, tech), add_warm(adder_bits, tech);
   std::mt19937_64 rng(o.seed ^ (std::hash<std::string>{}(l.name) * 31 + std::hash<std::string>{}(multiplier)));

@@ -28,8 +28,10 @@ PeArray::PeArray(sc_core::sc_module_name name, int rows, int cols, const std::st
   // The multiplier is combinational: one Verilated evaluator serves every PE
   // of the array (a model per PE exhausted the process's resources at 128x128).
   model_ = lib.model(multiplier);
+  const rtl::ToggleWeights weights =
+      toggles ? std::make_shared<const std::vector<double>>(rtl::toggle_weights_fj(*netlist, *tech)) : nullptr;
   for (std::size_t i = 0; i < pes; ++i) {
-    if (toggles) toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, tech));
+    if (toggles) toggles_.push_back(std::make_unique<rtl::ToggleSimulator>(netlist, weights));
     adders_.push_back(std::make_unique<rtl::AdderToggleSimulator>(adder_bits, tech));
   }
   pending_sum_.assign(pes, {});
