@@ -44,37 +44,53 @@ void AdderToggleSimulator::reset() {
   ops_ = 0;
 }
 
+void AdderToggleSimulator::evaluate(const std::int64_t* a, const std::int64_t* b, std::size_t lanes,
+                                    std::uint64_t* words) const {
+  std::uint64_t va[64], vb[64];
+  // Transpose: word per operand bit, one lane per addition. Windows are
+  // short (a few dozen additions), so a bit loop over the lanes present
+  // beats a full 64x64 transpose (bench_search: 79 vs 95 s CPU).
+  for (int i = 0; i < width_; ++i) va[i] = vb[i] = 0;
+  for (std::size_t l = 0; l < lanes; ++l) {
+    const auto ua = static_cast<std::uint64_t>(a[l]), ub = static_cast<std::uint64_t>(b[l]);
+    for (int i = 0; i < width_; ++i) {
+      va[i] |= ((ua >> i) & 1ULL) << l;
+      vb[i] |= ((ub >> i) & 1ULL) << l;
+    }
+  }
+  std::uint64_t carry = 0;
+  for (int i = 0; i < width_; ++i) {
+    std::uint64_t* v = words + static_cast<std::size_t>(i) * kSlots;
+    v[kA] = va[i];
+    v[kB] = vb[i];
+    v[kX] = va[i] ^ vb[i];
+    v[kS] = v[kX] ^ carry;
+    v[kG] = va[i] & vb[i];
+    v[kP] = v[kX] & carry;
+    v[kC] = v[kG] | v[kP];
+    carry = v[kC];
+  }
+}
+
 void AdderToggleSimulator::feed(const std::int64_t* a, const std::int64_t* b, std::size_t n) {
-  std::uint64_t va[64], vb[64], words[64 * kSlots];
+  std::uint64_t words[64 * kSlots];
   for (std::size_t base = 0; base < n; base += 64) {
     const std::size_t lanes = std::min<std::size_t>(64, n - base);
-    // Transpose: word per operand bit, one lane per addition. Windows are
-    // short (a few dozen additions), so a bit loop over the lanes present
-    // beats a full 64x64 transpose (bench_search: 79 vs 95 s CPU).
-    for (int i = 0; i < width_; ++i) va[i] = vb[i] = 0;
-    for (std::size_t l = 0; l < lanes; ++l) {
-      const auto ua = static_cast<std::uint64_t>(a[base + l]), ub = static_cast<std::uint64_t>(b[base + l]);
-      for (int i = 0; i < width_; ++i) {
-        va[i] |= ((ua >> i) & 1ULL) << l;
-        vb[i] |= ((ub >> i) & 1ULL) << l;
-      }
-    }
-    std::uint64_t carry = 0;
-    for (int i = 0; i < width_; ++i) {
-      std::uint64_t* v = words + static_cast<std::size_t>(i) * kSlots;
-      v[kA] = va[i];
-      v[kB] = vb[i];
-      v[kX] = va[i] ^ vb[i];
-      v[kS] = v[kX] ^ carry;
-      v[kG] = va[i] & vb[i];
-      v[kP] = v[kX] & carry;
-      v[kC] = v[kG] | v[kP];
-      carry = v[kC];
-    }
+    evaluate(a + base, b + base, lanes, words);
     count_toggles(words, static_cast<std::size_t>(width_) * kSlots, static_cast<int>(lanes), last_.data(),
                   toggles_.data());
     ops_ += lanes;
   }
+}
+
+std::vector<double> AdderToggleSimulator::segment_energies_fj(const std::int64_t* a, const std::int64_t* b,
+                                                              const std::vector<std::size_t>& starts) const {
+  std::uint64_t words[64 * kSlots];
+  return segment_energies(static_cast<std::size_t>(width_) * kSlots, weight_fj_.data(), starts,
+                          [&](std::size_t base, int lanes) {
+                            evaluate(a + base, b + base, static_cast<std::size_t>(lanes), words);
+                            return static_cast<const std::uint64_t*>(words);
+                          });
 }
 
 double AdderToggleSimulator::energy_fj() const {

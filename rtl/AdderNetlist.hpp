@@ -22,6 +22,11 @@ class AdderToggleSimulator {
   // Appends n additions a[i] + b[i] to the stream.
   void feed(const std::int64_t* a, const std::int64_t* b, std::size_t n);
   void reset();
+  // Energy of each segment of a stream of additions, priced like feed():
+  // segment j is additions [starts[j], starts[j+1]), charged the toggles into
+  // each but its first (see rtl::segment_energies_fj). Leaves the stream alone.
+  std::vector<double> segment_energies_fj(const std::int64_t* a, const std::int64_t* b,
+                                          const std::vector<std::size_t>& starts) const;
 
   int width() const { return width_; }
   std::uint64_t operations() const { return ops_; }
@@ -31,6 +36,8 @@ class AdderToggleSimulator {
  private:
   // Gate slots per bit: a port, b port, x = a^b, s = x^c, g = a&b, p = x&c, c_out = g|p.
   static constexpr int kSlots = 7;
+  // The gate outputs of `lanes` (1..64) additions into words[bit * kSlots + slot].
+  void evaluate(const std::int64_t* a, const std::int64_t* b, std::size_t lanes, std::uint64_t* words) const;
   int width_;
   std::shared_ptr<const TechModel> tech_;
   std::vector<std::uint8_t> last_;      // each signal's value after the previous addition

@@ -98,6 +98,19 @@ void ToggleSimulator::feed(const std::uint8_t* a, const std::uint8_t* b, std::si
   }
 }
 
+std::vector<double> segment_energies_fj(const GateNetlist& netlist, const std::vector<double>& weights_fj,
+                                        const std::uint8_t* a, const std::uint8_t* b,
+                                        const std::vector<std::size_t>& starts) {
+  std::vector<std::uint64_t> values(netlist.signals().size(), 0);
+  return segment_energies(values.size(), weights_fj.data(), starts, [&](std::size_t base, int lanes) {
+    std::uint64_t va[8], vb[8];
+    to_bit_planes(a + base, lanes, va);
+    to_bit_planes(b + base, lanes, vb);
+    netlist.evaluate(va, vb, values);
+    return values.data();
+  });
+}
+
 double ToggleSimulator::energy_fj() const {
   double e = 0;
   for (size_t s = 0; s < toggles_.size(); ++s)

@@ -55,6 +55,16 @@ class ToggleSimulator {
   std::uint64_t ops_ = 0;
 };
 
+// Energy (fJ) of each segment of a stream of operations (a on port A, b on
+// port B): segment j is operations [starts[j], starts[j+1]) and is charged
+// the toggles into each of its operations but the first, which only sets the
+// state (a PE's previous operation, or (0, 0) for the reset state). The same
+// figures as one ToggleSimulator per segment, at one netlist evaluation per
+// 64 operations however short the segments.
+std::vector<double> segment_energies_fj(const GateNetlist& netlist, const std::vector<double>& weights_fj,
+                                        const std::uint8_t* a, const std::uint8_t* b,
+                                        const std::vector<std::size_t>& starts);
+
 // Energy per operation (fJ) of uniformly random operand pairs (seeded).
 double uniform_random_energy_fj(std::shared_ptr<const GateNetlist> netlist,
                                 std::shared_ptr<const TechModel> tech, std::size_t operations,

@@ -72,23 +72,18 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
   // A table-only multiplier has no netlist: its multiply energy is priced by
   // library power (library_priced_multiply); the adder still toggles on its products.
   const bool toggles = lib.info(multiplier).has_netlist;
-  const auto netlist = toggles ? lib.netlist(multiplier) : nullptr;
   const auto table = lib.table(multiplier);
-  std::unique_ptr<rtl::ToggleSimulator> mul, mul_warm;
-  if (toggles) {
-    const auto weights = std::make_shared<const std::vector<double>>(rtl::toggle_weights_fj(*netlist, *tech));
-    mul = std::make_unique<rtl::ToggleSimulator>(netlist, weights);
-    mul_warm = std::make_unique<rtl::ToggleSimulator>(netlist, weights);
-  }
-  rtl::AdderToggleSimulator add(adder_bits, tech), add_warm(adder_bits, tech);
   std::mt19937_64 rng(o.seed ^ (std::hash<std::string>{}(l.name) * 31 + std::hash<std::string>{}(multiplier)));
   const int T = std::max(1, l.T), K = std::max(1, l.K), N = std::max(1, l.N);
   const int len = std::max(1, std::min(o.segment_length, T));
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  // Every window is one segment of a single stream: its first operation is
+  // the one the PE did just before (or (0, 0), the reset state, when the
+  // window starts the PE's layer), which sets the state and is not charged.
   std::vector<std::uint8_t> a, b;
   std::vector<std::int64_t> psum_in, prod;
-  std::vector<double> e_mul, e_add, count;
-  double act_flips = 0, psum_flips = 0, flip_ops = 0;
+  std::vector<std::size_t> starts;
+  std::vector<double> count;
   std::vector<std::uint8_t> w_above;
   for (int s = 0; s < o.sample_segments; ++s) {
     const int g = pick(l.groups), k = pick(K), n = pick(N);
@@ -115,52 +110,38 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
       w_above.resize(static_cast<std::size_t>(rows));
       for (auto& v : w_above) v = static_cast<std::uint8_t>(rng());
     }
-    a.clear();
-    b.clear();
-    psum_in.clear();
-    prod.clear();
+    starts.push_back(a.size());
     const std::uint8_t w = weight(k);
-    bool warm_op = true;  // the operation this PE did just before the window, when there is one
     if (first > 0) {
       push(first - 1, k, k0, w);
     } else if (k >= rows) {
       push(T - 1, k - rows, k0 - rows, ops ? weight(k - rows) : static_cast<std::uint8_t>(rng()));
-    } else {
-      warm_op = false;  // the PE's first operation of the layer: from the reset state
+    } else {  // the PE's first operation of the layer: from the reset state
+      a.push_back(0);
+      b.push_back(0);
+      psum_in.push_back(0);
+      prod.push_back(0);
     }
     for (int t = first; t <= last; ++t) push(t, k, k0, w);
-    double em = 0;
-    if (toggles) {
-      mul->reset();
-      mul->feed(a.data(), b.data(), a.size());
-      em = mul->energy_fj();
-    }
-    add.reset();
-    add.feed(psum_in.data(), prod.data(), psum_in.size());
-    double ea = add.energy_fj();
-    if (warm_op) {
-      if (toggles) {
-        mul_warm->reset();
-        mul_warm->feed(a.data(), b.data(), 1);
-        em -= mul_warm->energy_fj();
-      }
-      add_warm.reset();
-      add_warm.feed(psum_in.data(), prod.data(), 1);
-      ea -= add_warm.energy_fj();
-    }
-    const std::size_t from = warm_op ? 1 : 0;
-    for (std::size_t i = from; i < a.size(); ++i) {
-      const std::uint64_t prev_x = i > 0 ? b[i - 1] : 0;
+    count.push_back(static_cast<double>(last - first + 1));
+  }
+  starts.push_back(a.size());
+  std::vector<double> e_mul(count.size(), 0.0);
+  if (toggles) {
+    const auto netlist = lib.netlist(multiplier);
+    e_mul = rtl::segment_energies_fj(*netlist, rtl::toggle_weights_fj(*netlist, *tech), a.data(), b.data(), starts);
+  }
+  const std::vector<double> e_add =
+      rtl::AdderToggleSimulator(adder_bits, tech).segment_energies_fj(psum_in.data(), prod.data(), starts);
+  double act_flips = 0, psum_flips = 0, flip_ops = 0;
+  for (std::size_t s = 0; s + 1 < starts.size(); ++s)
+    for (std::size_t i = starts[s] + 1; i < starts[s + 1]; ++i) {
       const auto out = static_cast<std::uint64_t>(psum_in[i] + prod[i]);
-      const auto prev_out = i > 0 ? static_cast<std::uint64_t>(psum_in[i - 1] + prod[i - 1]) : 0;
-      act_flips += flips(b[i], prev_x, 8);
+      const auto prev_out = static_cast<std::uint64_t>(psum_in[i - 1] + prod[i - 1]);
+      act_flips += flips(b[i], b[i - 1], 8);
       psum_flips += flips(out, prev_out, adder_bits);
       flip_ops += 1;
     }
-    e_mul.push_back(em);
-    e_add.push_back(ea);
-    count.push_back(static_cast<double>(last - first + 1));
-  }
   PeDatapathEnergy r;
   r.multiply = ratio_estimate(e_mul, count);
   r.add = ratio_estimate(e_add, count);

@@ -147,3 +147,38 @@ TEST_CASE("toggle counting: per-word toggle counts match a bit-by-bit reference"
     }
   }
 }
+
+TEST_CASE("segment energies of one stream equal one simulator per segment minus its first operation", "[rtl][toggle]") {
+  auto& lib = MultiplierLibrary::instance();
+  const auto n = lib.netlist("mul8u_vct5");
+  const auto tech = test::default_tech();
+  const std::vector<double> weights = toggle_weights_fj(*n, *tech);
+  std::mt19937_64 rng(11);
+  // Segments of 2..140 operations (1 to 3 words, many per word, crossing word
+  // boundaries), some starting from the reset state's (0, 0).
+  std::vector<std::uint8_t> a, b;
+  std::vector<std::size_t> starts;
+  for (int s = 0; s < 60; ++s) {
+    starts.push_back(a.size());
+    const std::size_t len = 2 + rng() % (s % 3 == 0 ? 139 : 8);
+    for (std::size_t i = 0; i < len; ++i) {
+      const bool reset = i == 0 && s % 5 == 0;
+      a.push_back(reset ? 0 : static_cast<std::uint8_t>(rng()));
+      b.push_back(reset ? 0 : static_cast<std::uint8_t>(rng()));
+    }
+  }
+  starts.push_back(a.size());
+  const auto e = segment_energies_fj(*n, weights, a.data(), b.data(), starts);
+  REQUIRE(e.size() == starts.size() - 1);
+  for (std::size_t s = 0; s + 1 < starts.size(); ++s) {
+    ToggleSimulator whole(n, tech), first(n, tech);
+    whole.feed(a.data() + starts[s], b.data() + starts[s], starts[s + 1] - starts[s]);
+    first.feed(a.data() + starts[s], b.data() + starts[s], 1);
+    INFO("segment " << s);
+    CHECK(e[s] == Approx(whole.energy_fj() - first.energy_fj()).epsilon(1e-12).margin(1e-9));
+    if (a[starts[s]] == 0 && b[starts[s]] == 0) {  // from the reset state: the first operation costs nothing
+      CHECK(first.energy_fj() == 0);
+    }
+  }
+  CHECK(e[1] > 0);
+}

@@ -53,6 +53,31 @@ TEST_CASE("adder toggles: a held sum costs nothing, random 32-bit adds land in t
   CHECK(split.energy_fj() == Approx(rnd.energy_fj()));
 }
 
+TEST_CASE("adder segment energies equal one adder per segment minus its first addition", "[sim][energy]") {
+  std::mt19937_64 rng(5);
+  std::vector<std::int64_t> a, b;
+  std::vector<std::size_t> starts;
+  for (int s = 0; s < 50; ++s) {
+    starts.push_back(a.size());
+    const std::size_t len = 2 + rng() % (s % 4 == 0 ? 150 : 10);
+    for (std::size_t i = 0; i < len; ++i) {
+      a.push_back(static_cast<std::int32_t>(rng()) >> (s % 7));
+      b.push_back(static_cast<std::int16_t>(rng()));
+    }
+  }
+  starts.push_back(a.size());
+  const auto e = rtl::AdderToggleSimulator(32, tech()).segment_energies_fj(a.data(), b.data(), starts);
+  REQUIRE(e.size() == starts.size() - 1);
+  for (std::size_t s = 0; s + 1 < starts.size(); ++s) {
+    rtl::AdderToggleSimulator whole(32, tech()), first(32, tech());
+    whole.feed(a.data() + starts[s], b.data() + starts[s], starts[s + 1] - starts[s]);
+    first.feed(a.data() + starts[s], b.data() + starts[s], 1);
+    INFO("segment " << s);
+    CHECK(e[s] == Approx(whole.energy_fj() - first.energy_fj()).epsilon(1e-12).margin(1e-9));
+    CHECK(e[s] > 0);
+  }
+}
+
 TEST_CASE("per-component energy equals the documented counts priced by hand", "[sim][energy]") {
   // One 16x16 weight-stationary tile, single buffering, no gating; conv 8x8x32 -> 20, 3x3:
   // K = 288 (18 row folds), N = 20 (column folds of 16 and 4), T = 64.
