@@ -50,38 +50,44 @@ void same_size_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, 
   const std::int64_t skip = begin < 0 ? -begin : 0;
   T* o = out + static_cast<std::int64_t>(y0) * W;
   if (end > begin + skip) std::copy(plane + begin + skip, plane + end, o + skip);
+  // Column by column: a fill of one or two taps per row would be a library
+  // call each (GCC turns it into memset), which cost more than the copy.
   const int left = std::clamp(-dx, 0, W), right = std::clamp(W - dx, left, W);
-  for (int y = y0; y < y1; ++y) {
-    T* r = out + static_cast<std::int64_t>(y) * W;
-    std::fill(r, r + left, pad_value);
-    std::fill(r + right, r + W, pad_value);
-  }
+  auto pad_column = [&](int x) {
+    for (int y = y0; y < y1; ++y) out[static_cast<std::int64_t>(y) * W + x] = pad_value;
+  };
+  for (int x = 0; x < left; ++x) pad_column(x);
+  for (int x = right; x < W; ++x) pad_column(x);
 }
 
-// Any stride and output size: output row by output row.
+// One output row's taps inside the input row: o[ox] = row[x0 + ox * S] for
+// ox in [lo, hi). A constant stride lets the compiler vectorise the gather.
+template <int S, typename T>
+void strided_taps(const T* row, int x0, int lo, int hi, int sw, T* o) {
+  const int step = S > 0 ? S : sw;
+  for (int ox = lo; ox < hi; ++ox) o[ox] = row[x0 + ox * step];
+}
+
+// Any stride and output size: the row is filled with pad_value once, then
+// output row by output row the taps inside the input are gathered (the
+// columns whose tap lies inside a row, [lo, hi), are the same for every row).
 template <typename T>
 void general_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, T* out) {
   const int H = l.input_shape[1], W = l.input_shape[2];
   const int OH = l.output_shape[1], OW = l.output_shape[2];
+  const int x0 = kx * l.dilation_w - l.pad_left, y0 = ky * l.dilation_h - l.pad_top, sw = l.stride_w;
+  const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
+  const int hi = std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1));
+  std::fill(out, out + static_cast<std::int64_t>(OH) * OW, pad_value);
+  if (hi == lo) return;
   for (int oy = 0; oy < OH; ++oy) {
-    const int iy = oy * l.stride_h + ky * l.dilation_h - l.pad_top;
-    T* o = out + oy * OW;
-    if (iy < 0 || iy >= H) {
-      std::fill(o, o + OW, pad_value);
-      continue;
-    }
-    // Columns whose tap lies inside the row: ox in [lo, hi).
-    const int x0 = kx * l.dilation_w - l.pad_left, sw = l.stride_w;
-    const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
-    const int hi = std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1));
-    const T* src = plane + static_cast<std::int64_t>(iy) * W;
-    std::fill(o, o + lo, pad_value);
-    if (sw == 1) {
-      if (hi > lo) std::copy(src + lo + x0, src + hi + x0, o + lo);
-    } else {
-      for (int ox = lo; ox < hi; ++ox) o[ox] = src[ox * sw + x0];
-    }
-    std::fill(o + hi, o + OW, pad_value);
+    const int iy = oy * l.stride_h + y0;
+    if (iy < 0 || iy >= H) continue;
+    const T* row = plane + static_cast<std::int64_t>(iy) * W;
+    T* o = out + static_cast<std::int64_t>(oy) * OW;
+    if (sw == 1) strided_taps<1>(row, x0, lo, hi, sw, o);
+    else if (sw == 2) strided_taps<2>(row, x0, lo, hi, sw, o);
+    else strided_taps<0>(row, x0, lo, hi, sw, o);
   }
 }
 

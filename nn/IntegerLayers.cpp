@@ -46,14 +46,28 @@ void relayout(const Shape& from, const Shape& to, int B, const Codes& in, Codes&
 namespace {
 
 // Column sums of the K x M operand matrix: the sum_k x term of tf-uint8's
-// cross terms (reference §2). Row by row, so it vectorises.
-void column_sums(const std::uint8_t* xt, int K, int M, std::vector<std::int32_t>& sumx) {
-  sumx.assign(static_cast<size_t>(M), 0);
-  std::int32_t* s = sumx.data();
-  for (int k = 0; k < K; ++k) {
-    const std::uint8_t* row = xt + static_cast<std::int64_t>(k) * M;
-    for (int m = 0; m < M; ++m) s[m] += row[m];
+// cross terms (reference §2). Row by row, so it vectorises, into 16-bit sums
+// of up to 257 rows (257 * 255 < 2^16, so exact) widened once per block:
+// a quarter of the widening of 32-bit sums. An AVX2 clone where the CPU has it.
+__attribute__((target_clones("avx2", "default"))) void column_sums(const std::uint8_t* xt, int K, int M,
+                                                                   std::uint16_t* part, std::int32_t* s) {
+  constexpr int kRowsPerBlock = 257;
+  for (int m = 0; m < M; ++m) s[m] = 0;
+  for (int k0 = 0; k0 < K; k0 += kRowsPerBlock) {
+    for (int m = 0; m < M; ++m) part[m] = 0;
+    const int k1 = std::min(K, k0 + kRowsPerBlock);
+    for (int k = k0; k < k1; ++k) {
+      const std::uint8_t* row = xt + static_cast<std::int64_t>(k) * M;
+      for (int m = 0; m < M; ++m) part[m] = static_cast<std::uint16_t>(part[m] + row[m]);
+    }
+    for (int m = 0; m < M; ++m) s[m] += part[m];
   }
+}
+
+void column_sums(const std::uint8_t* xt, int K, int M, Scratch& s) {
+  s.sumx.resize(static_cast<size_t>(M));
+  s.sumx16.resize(static_cast<size_t>(M));
+  column_sums(xt, K, M, s.sumx16.data(), s.sumx.data());
 }
 
 }  // namespace
@@ -70,7 +84,7 @@ void conv(const Layer& l, int B, const std::vector<PreparedGemm>& gemms, const s
       im2col_strided(l, in.data() + b * plane, plane * B, g, pad_code, s.xt.data() + static_cast<std::int64_t>(b) * M1, M);
     gemms[static_cast<size_t>(g)].run_xt_channels(s.xt.data(), M, s.c.data());
     const bool cross = rows[static_cast<size_t>(g) * N].zw != 0;  // tf-uint8: weight zero point
-    if (cross) column_sums(s.xt.data(), K, M, s.sumx);
+    if (cross) column_sums(s.xt.data(), K, M, s);
     for (int n = 0; n < N; ++n) {
       const size_t oc = static_cast<size_t>(g) * N + n;
       requantize(s.c.data() + static_cast<std::int64_t>(n) * M, cross ? s.sumx.data() : nullptr, M, rows[oc],
@@ -86,7 +100,7 @@ void fully_connected(int B, const PreparedGemm& gemm, const std::vector<RequantR
   out.resize(static_cast<size_t>(N) * B);
   gemm.run_xt_channels(in.data(), B, s.c.data());
   const bool cross = !rows.empty() && rows[0].zw != 0;
-  if (cross) column_sums(in.data(), K, B, s.sumx);
+  if (cross) column_sums(in.data(), K, B, s);
   for (int n = 0; n < N; ++n)
     requantize(s.c.data() + static_cast<std::int64_t>(n) * B, cross ? s.sumx.data() : nullptr, B,
                rows[static_cast<size_t>(n)], out.data() + static_cast<std::int64_t>(n) * B, path);

@@ -17,6 +17,7 @@ namespace alwann::nn::batched {
 struct Scratch {
   std::vector<std::uint8_t> xt;
   std::vector<std::int32_t> c, sumx;
+  std::vector<std::uint16_t> sumx16;
 };
 
 // Per-image tensor shape {d0, rest...}: d0 and the product of the rest.

@@ -88,6 +88,40 @@ TEST_CASE("an exact-valued table through the table kernels equals the exact inte
   }
 }
 
+// Recomputes every output code of the approximable layers of `only` (all when
+// empty) from their input codes with the documented formula (reference §2, §3).
+static void check_against_formula(const Network& net, const QuantizedNetwork& q, const IntegerEngine& e,
+                           const rtl::ProductTable& table, const std::vector<Codes>& act, int min_k = 0) {
+  for (int id : net.approximable_layers()) {
+    const Layer& l = net.layer(id);
+    if (l.gemm_k < min_k) continue;
+    const QuantizedLayer& ql = q.layer(id);
+    const QuantParams in = q.layer(l.predecessors[0]).output;
+    const Codes& x = act[static_cast<size_t>(l.predecessors[0])];
+    const Codes& w = e.port_a_weights(id);
+    CHECK(w == ql.weight_codes);  // no weight update
+    for (int g = 0; g < l.groups; ++g) {
+      const auto xt = im2col_columns(l, x.data(), g, static_cast<std::uint8_t>(in.zero_point & 0xff));
+      for (int n = 0; n < l.gemm_n; ++n) {
+        const int oc = g * l.gemm_n + n;
+        for (int m = 0; m < l.gemm_m; ++m) {
+          std::int64_t acc = ql.bias[static_cast<size_t>(oc)];
+          for (int k = 0; k < l.gemm_k; ++k) {
+            const std::uint8_t wc = w[static_cast<size_t>(oc) * l.gemm_k + k];
+            const std::uint8_t xc = xt[static_cast<size_t>(k) * l.gemm_m + m];
+            acc += table.value(wc, xc) - q.value(xc) * ql.weight_zero_point - q.value(wc) * in.zero_point +
+                   in.zero_point * ql.weight_zero_point;
+          }
+          const int y = std::clamp(ql.output.zero_point + apply_multiplier(static_cast<std::int32_t>(acc), ql.requant[static_cast<size_t>(oc)]),
+                                   ql.out_min, ql.out_max);
+          INFO("layer " << l.name << " channel " << oc << " pixel " << m);
+          REQUIRE(act[static_cast<size_t>(id)][static_cast<size_t>(oc) * l.gemm_m + m] == static_cast<std::uint8_t>(y & 0xff));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("approximate products come from the table, weight on port A", "[inference]") {
   auto net = load_onnx(fixture("ops_all.onnx"));
   for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
@@ -97,33 +131,23 @@ TEST_CASE("approximate products come from the table, weight on port A", "[infere
     IntegerEngine e(q, uniform(*net, table));
     std::vector<Codes> act;
     e.run(q->quantize_input(nn_test::random_inputs(*net, 1, 7)[0]), &act);
-    // Recompute every conv output code from its input codes with the documented formula.
-    for (int id : net->approximable_layers()) {
-      const Layer& l = net->layer(id);
-      const QuantizedLayer& ql = q->layer(id);
-      const QuantParams in = q->layer(l.predecessors[0]).output;
-      const Codes& x = act[static_cast<size_t>(l.predecessors[0])];
-      const Codes& w = e.port_a_weights(id);
-      CHECK(w == ql.weight_codes);  // no weight update
-      for (int g = 0; g < l.groups; ++g) {
-        const auto xt = im2col_columns(l, x.data(), g, static_cast<std::uint8_t>(in.zero_point & 0xff));
-        for (int n = 0; n < l.gemm_n; ++n) {
-          const int oc = g * l.gemm_n + n;
-          for (int m = 0; m < l.gemm_m; ++m) {
-            std::int64_t acc = ql.bias[static_cast<size_t>(oc)];
-            for (int k = 0; k < l.gemm_k; ++k) {
-              const std::uint8_t wc = w[static_cast<size_t>(oc) * l.gemm_k + k];
-              const std::uint8_t xc = xt[static_cast<size_t>(k) * l.gemm_m + m];
-              acc += table->value(wc, xc) - q->value(xc) * ql.weight_zero_point - q->value(wc) * in.zero_point +
-                     in.zero_point * ql.weight_zero_point;
-            }
-            const int y = std::clamp(ql.output.zero_point + apply_multiplier(static_cast<std::int32_t>(acc), ql.requant[static_cast<size_t>(oc)]),
-                                     ql.out_min, ql.out_max);
-            REQUIRE(act[static_cast<size_t>(id)][static_cast<size_t>(oc) * l.gemm_m + m] == static_cast<std::uint8_t>(y & 0xff));
-          }
-        }
-      }
-    }
+    check_against_formula(*net, *q, e, *table, act);
+  }
+}
+
+TEST_CASE("long reductions (K > 257) of ResNet-8 follow the formula in both schemes", "[inference][resnet8]") {
+  // The engine sums tf-uint8's activation cross term in 16-bit blocks of 257
+  // rows; ResNet-8's 3x3 convolutions over 32 and 64 channels cross a block.
+  const std::string path = std::string(ALWANN_SOURCE_DIR) + "/models/resnet8.onnx";
+  auto net = load_onnx(path);
+  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
+    INFO(to_string(s));
+    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 8, 6));
+    auto table = random_table(s == Scheme::Int8Symmetric, 4);
+    IntegerEngine e(q, uniform(*net, table));
+    std::vector<Codes> act;
+    e.run(q->quantize_input(nn_test::random_inputs(*net, 1, 8)[0]), &act);
+    check_against_formula(*net, *q, e, *table, act, 258);
   }
 }
 
@@ -184,7 +208,7 @@ TEST_CASE("batched inference gives every image the codes it gets alone", "[infer
   }
 }
 
-TEST_CASE("im2col equals its definition for every padding, stride and size", "[inference][im2col]") {
+TEST_CASE("im2col equals its definition for every padding, stride, dilation and size", "[inference][im2col]") {
   // The same-size fast path (one shifted copy per row) and the general one,
   // including kernels wider than the image and padding on one side only.
   std::mt19937 rng(3);
@@ -197,18 +221,21 @@ TEST_CASE("im2col equals its definition for every padding, stride and size", "[i
     const int H = 1 + static_cast<int>(rng() % 7), W = 1 + static_cast<int>(rng() % 7);
     l.kernel_h = 1 + static_cast<int>(rng() % 5);
     l.kernel_w = 1 + static_cast<int>(rng() % 5);
-    l.stride_h = 1 + static_cast<int>(rng() % 2);
-    l.stride_w = trial % 3 ? l.stride_h : 1;
+    l.stride_h = 1 + static_cast<int>(rng() % 3);
+    l.stride_w = trial % 3 ? l.stride_h : 1 + static_cast<int>(rng() % 3);
+    l.dilation_h = 1 + static_cast<int>(rng() % 2);
+    l.dilation_w = 1 + static_cast<int>(rng() % 2);
     l.pad_top = static_cast<int>(rng() % 4), l.pad_bottom = static_cast<int>(rng() % 4);
     l.pad_left = static_cast<int>(rng() % 4), l.pad_right = static_cast<int>(rng() % 4);
     if (trial % 2 == 0) {  // "same": pads that keep the size at stride 1
-      l.stride_h = l.stride_w = 1;
+      l.stride_h = l.stride_w = l.dilation_h = l.dilation_w = 1;
       l.pad_top = (l.kernel_h - 1) / 2, l.pad_bottom = l.kernel_h - 1 - l.pad_top;
       l.pad_left = l.kernel_w / 2, l.pad_right = l.kernel_w - 1 - l.pad_left;
     }
-    const int OH = (H + l.pad_top + l.pad_bottom - l.kernel_h) / l.stride_h + 1;
-    const int OW = (W + l.pad_left + l.pad_right - l.kernel_w) / l.stride_w + 1;
-    if (OH <= 0 || OW <= 0) continue;
+    const int span_h = (l.kernel_h - 1) * l.dilation_h + 1, span_w = (l.kernel_w - 1) * l.dilation_w + 1;
+    if (H + l.pad_top + l.pad_bottom < span_h || W + l.pad_left + l.pad_right < span_w) continue;
+    const int OH = (H + l.pad_top + l.pad_bottom - span_h) / l.stride_h + 1;
+    const int OW = (W + l.pad_left + l.pad_right - span_w) / l.stride_w + 1;
     same_size += OH == H && OW == W && l.stride_h == 1 && l.stride_w == 1;
     l.input_shape = {l.in_channels, H, W};
     l.output_shape = {1, OH, OW};
@@ -216,8 +243,9 @@ TEST_CASE("im2col equals its definition for every padding, stride and size", "[i
     l.gemm_k = l.in_channels / l.groups * l.kernel_h * l.kernel_w;
     std::vector<std::uint8_t> in(static_cast<size_t>(l.in_channels) * H * W);
     for (auto& v : in) v = static_cast<std::uint8_t>(1 + rng() % 250);
+    const std::uint8_t pad = trial % 4 == 1 ? 128 : 0;  // tf-uint8 pads with the zero point
     for (int g = 0; g < l.groups; ++g) {
-      const auto got = im2col_columns<std::uint8_t>(l, in.data(), g, 0);
+      const auto got = im2col_columns<std::uint8_t>(l, in.data(), g, pad);
       std::vector<std::uint8_t> want;
       const int cpg = l.in_channels / l.groups;
       for (int c = 0; c < cpg; ++c)
@@ -225,12 +253,13 @@ TEST_CASE("im2col equals its definition for every padding, stride and size", "[i
           for (int kx = 0; kx < l.kernel_w; ++kx)
             for (int oy = 0; oy < OH; ++oy)
               for (int ox = 0; ox < OW; ++ox) {
-                const int iy = oy * l.stride_h + ky - l.pad_top, ix = ox * l.stride_w + kx - l.pad_left;
+                const int iy = oy * l.stride_h + ky * l.dilation_h - l.pad_top;
+                const int ix = ox * l.stride_w + kx * l.dilation_w - l.pad_left;
                 const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-                want.push_back(inside ? in[(static_cast<size_t>(g * cpg + c) * H + iy) * W + ix] : 0);
+                want.push_back(inside ? in[(static_cast<size_t>(g * cpg + c) * H + iy) * W + ix] : pad);
               }
       INFO("trial " << trial << " H=" << H << " W=" << W << " k=" << l.kernel_h << "x" << l.kernel_w << " stride "
-                    << l.stride_h << "," << l.stride_w << " pads " << l.pad_top << l.pad_left << l.pad_bottom << l.pad_right);
+                    << l.stride_h << "," << l.stride_w << " dilation " << l.dilation_h << "," << l.dilation_w << " pads " << l.pad_top << l.pad_left << l.pad_bottom << l.pad_right);
       REQUIRE(got == want);
     }
   }
