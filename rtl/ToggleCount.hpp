@@ -8,6 +8,9 @@
 
 namespace alwann::rtl {
 
+// Bit planes of up to 64 operands (lanes 1..64): plane[i] bit l = bit i of v[l].
+void to_bit_planes(const std::uint8_t* v, int lanes, std::uint64_t plane[8]);
+
 // For n signals, each a word of `lanes` (1..64) consecutive values (lane l
 // = bit l): adds to toggles[s] the value changes within the word, the first
 // lane compared with last[s] (the signal's value before the word), then sets

@@ -9,29 +9,6 @@
 
 namespace alwann::rtl {
 
-namespace {
-
-// Bit planes of up to 64 operands: plane[i] bit l = bit i of v[l]. Each
-// 8x8 bit block is transposed with three delta swaps (Hacker's Delight 7-3).
-void to_bit_planes(const std::uint8_t* v, int lanes, std::uint64_t plane[8]) {
-  std::uint8_t padded[64] = {0};
-  std::memcpy(padded, v, static_cast<size_t>(lanes));
-  for (int i = 0; i < 8; ++i) plane[i] = 0;
-  for (int block = 0; block < 8; ++block) {
-    std::uint64_t x;
-    std::memcpy(&x, padded + 8 * block, 8);
-    std::uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAull;
-    x ^= t ^ (t << 7);
-    t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCull;
-    x ^= t ^ (t << 14);
-    t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ull;
-    x ^= t ^ (t << 28);
-    for (int i = 0; i < 8; ++i) plane[i] |= ((x >> (8 * i)) & 0xFF) << (8 * block);
-  }
-}
-
-}  // namespace
-
 std::vector<double> toggle_weights_fj(const GateNetlist& netlist, const TechModel& tech) {
   const auto& sig = netlist.signals();
   std::vector<const TechModel::CellFigures*> priced(netlist.instances().size());
