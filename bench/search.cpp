@@ -141,10 +141,11 @@ int main(int argc, char** argv) {
              population, generations, requested, memo.entries().size(), requested - memo.entries().size(), total,
              static_cast<double>(memo.entries().size()) / total, static_cast<double>(requested) / total, total_cpu);
   fmt::print("activation cache: {:.0f} % of lookups hit, {:.0f} % of approximable-layer work skipped, {} evictions, "
-             "{:.0f} MiB held; {} candidates stopped early (rejection margin {}), {:.0f} % of image evaluations saved\n",
+             "{:.0f} MiB held; {} candidates stopped early (rejection margin {}), {:.0f} % of image evaluations saved; "
+             "{} repeated another's multiplier per layer (accuracy reused)\n",
              100 * cs.hit_rate(), 100 * cs.skipped_share(), cs.evictions, static_cast<double>(cs.bytes) / (1 << 20),
              cs.stopped, so.reject_margin_pp ? fmt::format("{} pp", *so.reject_margin_pp) : std::string("off"),
-             100 * cs.rejected_share());
+             100 * cs.rejected_share(), cs.repeats);
   fmt::print("the same evaluations on the plain engine would take about {:.0f} s CPU (accuracy alone)\n",
              plain_cpu * static_cast<double>(memo.entries().size()));
   return 0;

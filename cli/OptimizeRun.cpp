@@ -279,9 +279,10 @@ int run_optimize(OptimizeArgs a) {
   const CacheStats cs = optimize_cache_stats(oracle);
   fmt::print("{}", report.summary_table());
   fmt::print("\nsearch: {} evaluations in {:.1f} s; activation cache: {:.0f} % of lookups hit, {:.0f} % of layer work skipped; "
-             "{} stopped early, {:.0f} % of image evaluations saved\n",
+             "{} stopped early, {:.0f} % of image evaluations saved; {} repeated another's multiplier per layer "
+             "(accuracy reused)\n",
              memo.entries().size(), report.history.back().elapsed_seconds, 100 * cs.hit_rate(), 100 * cs.skipped_share(),
-             cs.stopped, 100 * cs.rejected_share());
+             cs.stopped, 100 * cs.rejected_share(), cs.repeats);
   fmt::print("wrote {}/front.csv, front.json, summary.json, history.csv, front.png, front.svg and {} mappings\n", a.out,
              report.front.size());
   return 0;

@@ -55,13 +55,14 @@ std::vector<std::size_t> hardest_first(const nn::QuantizedNetworkPtr& q, const n
 }
 
 // Key of cut c: the multipliers (table and weight remap) of every
-// approximable layer before cuts_[c], chained.
+// approximable layer before cuts_[c], chained; the last key covers them all.
 std::vector<std::uint64_t> ActivationCache::prefix_keys(const std::vector<nn::LayerMultiplier>& m) const {
-  std::vector<std::uint64_t> keys(cuts_.size());
+  std::vector<std::uint64_t> keys(cuts_.size() + 1);
   ContentHash h;
   std::size_t a = 0;
-  for (std::size_t c = 0; c < cuts_.size(); ++c) {
-    for (; a < approx_.size() && approx_[a] < cuts_[c]; ++a) {
+  for (std::size_t c = 0; c <= cuts_.size(); ++c) {
+    const int end = c < cuts_.size() ? cuts_[c] : std::numeric_limits<int>::max();
+    for (; a < approx_.size() && approx_[a] < end; ++a) {
       const auto id = static_cast<std::size_t>(approx_[a]);
       const nn::LayerMultiplier lm = id < m.size() ? m[id] : nn::LayerMultiplier{};
       h.add(lm.table ? lm.table->name() : std::string("exact")).add("|");
@@ -72,10 +73,30 @@ std::vector<std::uint64_t> ActivationCache::prefix_keys(const std::vector<nn::La
   return keys;
 }
 
+std::optional<ActivationCache::Outcome> ActivationCache::replay(const Record& r, std::size_t max_wrong) {
+  // The run's own test after each check, with this max_wrong: a stop is
+  // possible at every check but the last image's.
+  for (std::size_t i = 0; i < r.checks.size(); ++i) {
+    const auto [evaluated, correct] = r.checks[i];
+    const bool last = r.complete && i + 1 == r.checks.size();
+    if (last || evaluated - correct > max_wrong) return Outcome{correct, evaluated, !last};
+  }
+  return std::nullopt;
+}
+
 ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMultiplier>& multipliers,
                                                    std::size_t max_wrong, const std::vector<int>* keep) {
-  const nn::IntegerEngine engine(q_, multipliers);
   const auto keys = prefix_keys(multipliers);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = records_.find(keys.back()); it != records_.end())
+      if (const auto o = replay(it->second, max_wrong)) {
+        ++stats_.repeats;
+        stats_.stopped += o->stopped;
+        return *o;
+      }
+  }
+  const nn::IntegerEngine engine(q_, multipliers);
   const int n_layers = static_cast<int>(q_->network().layers().size());
   // The deepest saved cut of this candidate's prefix.
   int start_cut = -1;
@@ -128,6 +149,11 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
       right[b] += static_cast<std::size_t>(engine.classify_in_batch(st, i)) == images_.labels[order_[first + static_cast<std::size_t>(i)]];
   };
   Outcome out;
+  Record record;
+  auto keep_record = [&] {  // the longest run of a configuration decides the most thresholds
+    auto& r = records_[keys.back()];
+    if (record.complete || record.checks.size() > r.checks.size()) r = std::move(record);
+  };
   // Early-rejection checks after 2, 4, 8, 16, 24, ... batches (32, 64, 128,
   // 256, 384, ... images): the hardest images come first, so a hopeless
   // candidate is usually caught at the first checks. A fixed schedule, not
@@ -141,9 +167,11 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
     out.evaluated = std::min(images_.size(), done * B);
     out.correct = 0;
     for (std::size_t b = 0; b < done; ++b) out.correct += right[b];
+    record.checks.emplace_back(out.evaluated, out.correct);
     if (out.evaluated - out.correct > max_wrong && done < n_batches) {
       out.stopped = true;
       std::lock_guard<std::mutex> lock(mutex_);
+      keep_record();
       ++stats_.stopped;
       stats_.images_run += out.evaluated;
       stats_.images_requested += images_.size();
@@ -152,6 +180,8 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    record.complete = true;
+    keep_record();
     stats_.images_run += out.evaluated;
     stats_.images_requested += images_.size();
   }

@@ -9,13 +9,18 @@
 // pending shortcut). Frontiers are kept per image batch in an LRU store with
 // a byte budget. Images run hardest first (ascending margin of the right
 // class under the exact network), so early rejection stops a hopeless
-// candidate after few images. Results are bit-identical to IntegerEngine::classify at any
-// thread count and budget (a test checks it).
+// candidate after few images. Accuracy depends on nothing but the
+// multipliers of the approximable layers, so a configuration that repeats
+// another's (other tiles or units carrying the same multipliers for every
+// layer) is answered from that run's counts at each early-rejection check,
+// for any max_wrong, without running. Results are bit-identical to
+// IntegerEngine::classify at any thread count and budget (a test checks it).
 #include <cstdint>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "nn/Evaluation.hpp"
@@ -28,7 +33,8 @@ struct CacheStats {
   std::uint64_t stopped = 0;                  // evaluations stopped early
   std::uint64_t layers_run = 0, layers_skipped = 0;  // approximable layers, summed over evaluations
   std::uint64_t evictions = 0;
-  std::uint64_t images_run = 0, images_requested = 0;  // summed over evaluations: early rejection's saving
+  std::uint64_t images_run = 0, images_requested = 0;  // summed over evaluations that ran: early rejection's saving
+  std::uint64_t repeats = 0;  // evaluations answered from the record of the same per-layer multipliers
   std::size_t bytes = 0, entries = 0;
   double hit_rate() const { return lookups ? static_cast<double>(hits) / static_cast<double>(lookups) : 0.0; }
   // Share of approximable-layer work skipped thanks to the cache.
@@ -83,6 +89,15 @@ class ActivationCache {
     std::shared_ptr<const Frontier> data;  // shared: a run keeps it alive past eviction
     std::size_t bytes = 0;
   };
+  // The images run and classified right after each check of one run, in
+  // order; complete when the run reached the last image.
+  struct Record {
+    std::vector<std::pair<std::size_t, std::size_t>> checks;  // (evaluated, correct)
+    bool complete = false;
+  };
+  // What a run with `max_wrong` gives, if `r` decides it (else the run must go further).
+  static std::optional<Outcome> replay(const Record& r, std::size_t max_wrong);
+  // Key of every cut's prefix, then (last entry) of all approximable layers.
   std::vector<std::uint64_t> prefix_keys(const std::vector<nn::LayerMultiplier>& m) const;
   void insert(std::uint64_t key, int cut, Frontier data);
 
@@ -98,6 +113,7 @@ class ActivationCache {
   mutable std::mutex mutex_;
   std::list<Entry> lru_;                    // most recent first
   std::map<std::pair<std::uint64_t, int>, std::list<Entry>::iterator> index_;
+  std::map<std::uint64_t, Record> records_;  // by the key of all approximable layers' multipliers
   CacheStats stats_;
 };
 

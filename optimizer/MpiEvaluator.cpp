@@ -35,7 +35,7 @@ Bytes receive_bytes(MPI_Comm comm, const MPI_Status& st) {
 }
 
 nlohmann::json stats_json(const CacheStats& s) {
-  return {s.lookups, s.hits, s.stopped, s.layers_run, s.layers_skipped, s.evictions, s.bytes, s.entries, s.images_run, s.images_requested};
+  return {s.lookups, s.hits, s.stopped, s.layers_run, s.layers_skipped, s.evictions, s.bytes, s.entries, s.images_run, s.images_requested, s.repeats};
 }
 
 CacheStats stats_from_json(const nlohmann::json& j) {
@@ -50,6 +50,7 @@ CacheStats stats_from_json(const nlohmann::json& j) {
   s.entries = j.at(7);
   s.images_run = j.at(8);
   s.images_requested = j.at(9);
+  s.repeats = j.at(10);
   return s;
 }
 
@@ -64,6 +65,7 @@ void add(CacheStats& a, const CacheStats& b) {
   a.entries += b.entries;
   a.images_run += b.images_run;
   a.images_requested += b.images_requested;
+  a.repeats += b.repeats;
 }
 
 std::string rank_name(MPI_Comm comm) {

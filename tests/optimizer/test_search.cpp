@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "optimizer/ParetoFront.hpp"
 #include "optimizer/Search.hpp"
@@ -113,6 +114,54 @@ TEST_CASE("activation cache: cached evaluations equal the plain engine bit for b
     }
     if (budget >= (std::size_t{256} << 20)) CHECK(cache.stats().hits > 0);
     if (budget == (std::size_t{1} << 20)) CHECK(cache.stats().bytes <= budget);
+  }
+}
+
+TEST_CASE("activation cache: a repeated configuration is answered from its record as a fresh run would be",
+          "[optimizer]") {
+  // Accuracy depends only on the multipliers per layer; the record of an
+  // earlier run (complete, or stopped early under another max_wrong) must
+  // give exactly the outcome of a fresh run for every max_wrong, and a run
+  // that must go further than the record runs.
+  auto& m = model();
+  const auto& val = m.prepared().validation();
+  const auto& net = m.network();
+  auto& lib = rtl::MultiplierLibrary::instance();
+  const auto names = multipliers();
+  const auto order_of_images = hardest_first(m.prepared().quantized(), val, 2);
+  std::mt19937 rng(9);
+  for (int config = 0; config < 3; ++config) {
+    std::vector<nn::LayerMultiplier> lm(net.layers().size());
+    for (int id : net.approximable_layers()) {
+      auto& x = lm[static_cast<std::size_t>(id)];
+      x.table = lib.table(names[3 + rng() % 3]);  // aggressive ones: some checks stop
+      x.weight_remap = nn::alwann_weight_remap(*x.table);
+    }
+    // The misclassification count at every batch boundary a check can fall
+    // on (images run hardest first), and one either side: the thresholds
+    // where a stop starts or ends.
+    const auto classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 2);
+    std::set<std::size_t> ts = {static_cast<std::size_t>(-1)};
+    std::size_t wrong = 0, run = 0;
+    for (std::size_t i : order_of_images) {
+      wrong += classes[i] != static_cast<int>(val.labels[i]);
+      if (++run % nn::IntegerEngine::kDefaultBatch == 0 || run == val.size())
+        ts.insert({wrong, wrong + 1, wrong > 0 ? wrong - 1 : 0});
+    }
+    const std::vector<std::size_t> thresholds(ts.begin(), ts.end());
+    ActivationCache shared(m.prepared().quantized(), val, std::size_t{64} << 20, 2);
+    shared.classify(lm, config == 0 ? 0 : config == 1 ? 3 : static_cast<std::size_t>(-1));  // the first record
+    std::vector<std::size_t> order = thresholds;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t t : order) {
+      ActivationCache fresh(m.prepared().quantized(), val, 0, 2);
+      const auto want = fresh.classify(lm, t), got = shared.classify(lm, t);
+      INFO("configuration " << config << " max_wrong " << t);
+      CHECK(got.correct == want.correct);
+      CHECK(got.evaluated == want.evaluated);
+      CHECK(got.stopped == want.stopped);
+    }
+    CHECK(shared.stats().repeats >= thresholds.size() - 2);
   }
 }
 
