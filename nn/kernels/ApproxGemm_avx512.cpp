@@ -5,8 +5,8 @@
 // For one output channel n and reduction index k the weight code is fixed,
 // so its 256 products (or error bytes) are loaded once as byte planes (4 zmm
 // each) and 64 output pixels' activation codes xt[k*M + m..m+63] are looked
-// up at once: two vpermi2b per plane (codes 0..127 and 128..255) and a blend
-// on the code's top bit. Class-1 entries (ApproxPlanesArgs) need one plane,
+// up at once: two merge-masked vpermi2b per plane (codes 0..127, then
+// 128..255 where the code's top bit is set). Class-1 entries (ApproxPlanesArgs) need one plane,
 // class-2 entries two: the split is what makes mild multipliers cheaper.
 //
 // Bit-exact accumulation: each plane is added into 16-bit lanes as is
@@ -55,7 +55,13 @@ ALWANN_INLINE PlaneSums zero_sums() { return {_mm512_setzero_si512(), _mm512_set
 
 ALWANN_INLINE __m512i lookup(const Plane& p, __m512i x, __mmask64 top) {
   // vpermi2b uses index bits 0..6; bit 7 picks the upper half of the row.
-  return _mm512_mask_blend_epi8(top, _mm512_permutex2var_epi8(p.t0, x, p.t1), _mm512_permutex2var_epi8(p.t2, x, p.t3));
+  // Merge-masked vpermi2b writes over its index register: lanes with the top
+  // bit clear look up the lower half, the others keep their code, which the
+  // second looks up in the upper half. No blend, and no copies of the table
+  // registers that the destructive unmasked forms needed: per 4 x 64 MACs,
+  // 28 instead of 31 vector uops (one plane) and 52 instead of 58 (two).
+  const __m512i low = _mm512_mask2_permutex2var_epi8(p.t0, x, static_cast<__mmask64>(~top), p.t1);
+  return _mm512_mask2_permutex2var_epi8(p.t2, low, top, p.t3);
 }
 
 ALWANN_INLINE void add_plane(__m512i bytes, PlaneSums& s) {

@@ -79,6 +79,11 @@ inline __m512i _mm512_permutex2var_epi8(__m512i a, __m512i idx, __m512i b) {
   for (int i = 0; i < 64; ++i) r.b[i] = (idx.b[i] & 0x40) ? b.b[idx.b[i] & 63] : a.b[idx.b[i] & 63];
   return r;
 }
+// Merge-masked vpermi2b: lanes whose mask bit is clear keep idx.
+inline __m512i _mm512_mask2_permutex2var_epi8(__m512i a, __m512i idx, __mmask64 k, __m512i b) {
+  const __m512i p = _mm512_permutex2var_epi8(a, idx, b);
+  return _mm512_mask_blend_epi8(k, idx, p);
+}
 inline __m512i _mm512_add_epi16(__m512i a, __m512i b) {
   for (int i = 0; i < 32; ++i)
     emu::set_lane<std::uint16_t>(a, i, static_cast<std::uint16_t>(emu::lane<std::uint16_t>(a, i) + emu::lane<std::uint16_t>(b, i)));
