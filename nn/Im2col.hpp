@@ -94,12 +94,15 @@ void general_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, T*
 // The core: channel planes `plane_stride` elements apart, matrix rows
 // `row_stride` elements apart (>= OH*OW). Several images side by side in one
 // matrix (the batched engine) are several calls with offset pointers.
+inline bool same_size_conv(const Layer& l) {
+  return l.stride_h == 1 && l.stride_w == 1 && l.output_shape[1] == l.input_shape[1] &&
+         l.output_shape[2] == l.input_shape[2];
+}
+
 template <typename T>
 void im2col_strided(const Layer& l, const T* input, std::int64_t plane_stride, int group, T pad_value, T* xt,
                     std::int64_t row_stride) {
-  const bool same_size = l.stride_h == 1 && l.stride_w == 1 && l.output_shape[1] == l.input_shape[1] &&
-                         l.output_shape[2] == l.input_shape[2];
-  if (same_size)
+  if (same_size_conv(l))
     for_each_tap_row(l, input, plane_stride, group, xt, row_stride,
                      [&](const T* plane, int ky, int kx, T* out) { same_size_row(l, plane, ky, kx, pad_value, out); });
   else

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "nn/Im2col.hpp"
+#include "nn/kernels/Avx512Kernels.hpp"
 #include "nn/PoolingWindow.hpp"
 
 namespace alwann::nn::batched {
@@ -70,6 +71,24 @@ void column_sums(const std::uint8_t* xt, int K, int M, Scratch& s) {
   column_sums(xt, K, M, s.sumx16.data(), s.sumx.data());
 }
 
+// The operand matrix of one image and group: tap rows gathered with AVX-512
+// where that path is on and an output row's taps fit one register, else
+// the portable im2col (the same codes; tests/nn compares them).
+void im2col_codes(const Layer& l, const std::uint8_t* in, std::int64_t plane_stride, int g, std::uint8_t pad_code,
+                  std::uint8_t* xt, std::int64_t row_stride, KernelPath path) {
+  const int OW = l.output_shape[2];
+  if (path != KernelPath::Avx512 || same_size_conv(l) || OW > 64 || (OW - 1) * l.stride_w >= 64) {
+    im2col_strided(l, in, plane_stride, g, pad_code, xt, row_stride);
+    return;
+  }
+  kernels::TapRowArgs a{l.input_shape[1], l.input_shape[2], l.output_shape[1], OW, 0, l.stride_h, 0, l.stride_w, pad_code};
+  for_each_tap_row(l, in, plane_stride, g, xt, row_stride, [&](const std::uint8_t* plane, int ky, int kx, std::uint8_t* out) {
+    a.y0 = ky * l.dilation_h - l.pad_top;
+    a.x0 = kx * l.dilation_w - l.pad_left;
+    kernels::im2col_tap_row_avx512(a, plane, out);
+  });
+}
+
 }  // namespace
 
 void conv(const Layer& l, int B, const std::vector<PreparedGemm>& gemms, const std::vector<RequantRow>& rows,
@@ -81,7 +100,8 @@ void conv(const Layer& l, int B, const std::vector<PreparedGemm>& gemms, const s
   out.resize(static_cast<size_t>(l.out_channels) * M);
   for (int g = 0; g < l.groups; ++g) {
     for (int b = 0; b < B; ++b)
-      im2col_strided(l, in.data() + b * plane, plane * B, g, pad_code, s.xt.data() + static_cast<std::int64_t>(b) * M1, M);
+      im2col_codes(l, in.data() + b * plane, plane * B, g, pad_code, s.xt.data() + static_cast<std::int64_t>(b) * M1, M,
+                   path);
     gemms[static_cast<size_t>(g)].run_xt_channels(s.xt.data(), M, s.c.data());
     const bool cross = rows[static_cast<size_t>(g) * N].zw != 0;  // tf-uint8: weight zero point
     if (cross) column_sums(s.xt.data(), K, M, s);

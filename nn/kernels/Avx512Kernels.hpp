@@ -60,6 +60,16 @@ constexpr int kExactPixelBlock = 64;
 // Output channels per exact-kernel block; packed weights are padded to a multiple.
 constexpr int kExactChannelBlock = 4;
 
+// One tap's row of a convolution's operand matrix (nn/Im2col.hpp), all
+// output rows: out[oy * OW + ox] = plane[iy * W + ix] with iy = oy * sh + y0,
+// ix = ox * sw + x0, or pad_code outside the H x W plane. Needs OW <= 64 and
+// (OW - 1) * sw < 64 (one register of input bytes per output row).
+struct TapRowArgs {
+  int H, W, OH, OW, y0, sh, x0, sw;
+  std::uint8_t pad_code;
+};
+void im2col_tap_row_avx512(const TapRowArgs& a, const std::uint8_t* plane, std::uint8_t* out);
+
 // xt: K x M (contiguous in m).
 void approx_xt_avx512(const ApproxPlanesArgs& a, const std::uint8_t* xt, int M, std::int32_t* c, OutputStrides o);
 // xp (64-byte aligned): [k_groups][m_padded][4] activation codes ^ 0x80,

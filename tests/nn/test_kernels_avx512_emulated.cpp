@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/nn/KernelTestSupport.hpp"
+#include "nn/Im2col.hpp"
 #include "nn/kernels/GemmImpl.hpp"
 
 // ---- scalar stand-ins (only what the kernels use) ----
@@ -157,6 +158,18 @@ inline __m512i _mm512_maskz_shuffle_i64x2(std::uint8_t k, __m512i a, __m512i b, 
   return r;
 }
 
+inline void _mm512_mask_storeu_epi8(void* p, __mmask64 k, __m512i a) {
+  for (int i = 0; i < 64; ++i)
+    if (k >> i & 1) static_cast<std::uint8_t*>(p)[i] = a.b[i];
+}
+// vpermb with merge mask: lanes whose bit is clear keep src.
+inline __m512i _mm512_mask_permutexvar_epi8(__m512i src, __mmask64 k, __m512i idx, __m512i a) {
+  __m512i r = src;
+  for (int i = 0; i < 64; ++i)
+    if (k >> i & 1) r.b[i] = a.b[idx.b[i] & 63];
+  return r;
+}
+
 // ---- the kernels, renamed so they do not clash with the library's ----
 #define ALWANN_AVX512_EMULATED 1
 #define approx_xt_avx512 approx_xt_avx512_emulated
@@ -164,6 +177,9 @@ inline __m512i _mm512_maskz_shuffle_i64x2(std::uint8_t k, __m512i a, __m512i b, 
 #define pack_activations_avx512 pack_activations_avx512_emulated
 #include "nn/kernels/ApproxGemm_avx512.cpp"
 #include "nn/kernels/ExactGemm_avx512.cpp"
+#define im2col_tap_row_avx512 im2col_tap_row_avx512_emulated
+#include "nn/kernels/Im2colRows_avx512.cpp"
+#undef im2col_tap_row_avx512
 #undef approx_xt_avx512
 #undef exact_avx512
 #undef pack_activations_avx512
@@ -306,5 +322,46 @@ TEST_CASE("emulated AVX-512 exact kernel matches the exact products (both output
       REQUIRE(c == want);
       REQUIRE(cc == channel_major(want, s.M, s.N));
     }
+  }
+}
+
+TEST_CASE("AVX-512 im2col tap rows equal the portable rows for strided convolutions", "[kernels][avx512-emulated]") {
+  // Every stride, dilation, padding and size the register-wide gather takes
+  // (OW <= 64, (OW - 1) * stride < 64), padding with a non-zero code; the
+  // emulated kernel always, the real one where the CPU has it.
+  std::mt19937 rng(17);
+  for (int trial = 0; trial < 300; ++trial) {
+    alwann::nn::Layer l;
+    const int H = 1 + static_cast<int>(rng() % 40), W = 1 + static_cast<int>(rng() % 70);
+    l.kernel_h = 1 + static_cast<int>(rng() % 4), l.kernel_w = 1 + static_cast<int>(rng() % 4);
+    l.stride_h = 1 + static_cast<int>(rng() % 3), l.stride_w = 1 + static_cast<int>(rng() % 3);
+    l.dilation_h = 1 + static_cast<int>(rng() % 2), l.dilation_w = 1 + static_cast<int>(rng() % 2);
+    l.pad_top = static_cast<int>(rng() % 3), l.pad_left = static_cast<int>(rng() % 3);
+    l.pad_bottom = static_cast<int>(rng() % 3), l.pad_right = static_cast<int>(rng() % 3);
+    const int span_h = (l.kernel_h - 1) * l.dilation_h + 1, span_w = (l.kernel_w - 1) * l.dilation_w + 1;
+    if (H + l.pad_top + l.pad_bottom < span_h || W + l.pad_left + l.pad_right < span_w) continue;
+    const int OH = (H + l.pad_top + l.pad_bottom - span_h) / l.stride_h + 1;
+    const int OW = (W + l.pad_left + l.pad_right - span_w) / l.stride_w + 1;
+    if (OW > 64 || (OW - 1) * l.stride_w >= 64) continue;
+    l.input_shape = {1, H, W};
+    l.output_shape = {1, OH, OW};
+    std::vector<std::uint8_t> plane(static_cast<std::size_t>(H) * W);
+    for (auto& v : plane) v = static_cast<std::uint8_t>(rng());
+    const auto pad = static_cast<std::uint8_t>(rng());
+    for (int ky = 0; ky < l.kernel_h; ++ky)
+      for (int kx = 0; kx < l.kernel_w; ++kx) {
+        std::vector<std::uint8_t> want(static_cast<std::size_t>(OH) * OW), got(want.size(), 0), real(want.size(), 0);
+        alwann::nn::general_row(l, plane.data(), ky, kx, pad, want.data());
+        const alwann::nn::kernels::TapRowArgs a{H, W, OH, OW, ky * l.dilation_h - l.pad_top, l.stride_h,
+                                                kx * l.dilation_w - l.pad_left, l.stride_w, pad};
+        alwann::nn::kernels::im2col_tap_row_avx512_emulated(a, plane.data(), got.data());
+        INFO("trial " << trial << " " << H << "x" << W << " k " << l.kernel_h << "x" << l.kernel_w << " s " << l.stride_h
+                      << "," << l.stride_w << " tap " << ky << "," << kx);
+        REQUIRE(got == want);
+        if (alwann::nn::cpu_has_avx512_kernels()) {
+          alwann::nn::kernels::im2col_tap_row_avx512(a, plane.data(), real.data());
+          REQUIRE(real == want);
+        }
+      }
   }
 }
