@@ -77,14 +77,41 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
   const int T = std::max(1, l.T), K = std::max(1, l.K), N = std::max(1, l.N);
   const int len = std::max(1, std::min(o.segment_length, T));
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
-  // Every window is one segment of a single stream: its first operation is
-  // the one the PE did just before (or (0, 0), the reset state, when the
-  // window starts the PE's layer), which sets the state and is not charged.
+  // Every window is one segment of a stream: its first operation is the one
+  // the PE did just before (or (0, 0), the reset state, when the window
+  // starts the PE's layer), which sets the state and is not charged. Blocks
+  // of windows are priced at a time, so --samples does not bound memory.
   std::vector<std::uint8_t> a, b;
   std::vector<std::int64_t> psum_in, prod;
   std::vector<std::size_t> starts;
-  std::vector<double> count;
+  std::vector<double> count, e_mul, e_add;
   std::vector<std::uint8_t> w_above;
+  const auto netlist = toggles ? lib.netlist(multiplier) : nullptr;
+  const std::vector<double> weights = toggles ? rtl::toggle_weights_fj(*netlist, *tech) : std::vector<double>{};
+  const rtl::AdderToggleSimulator adder(adder_bits, tech);
+  double act_flips = 0, psum_flips = 0, flip_ops = 0;
+  auto price_block = [&] {
+    starts.push_back(a.size());
+    const auto em = toggles ? rtl::segment_energies_fj(*netlist, weights, a.data(), b.data(), starts)
+                            : std::vector<double>(starts.size() - 1, 0.0);
+    const auto ea = adder.segment_energies_fj(psum_in.data(), prod.data(), starts);
+    e_mul.insert(e_mul.end(), em.begin(), em.end());
+    e_add.insert(e_add.end(), ea.begin(), ea.end());
+    for (std::size_t s = 0; s + 1 < starts.size(); ++s)
+      for (std::size_t i = starts[s] + 1; i < starts[s + 1]; ++i) {
+        const auto out = static_cast<std::uint64_t>(psum_in[i] + prod[i]);
+        const auto prev_out = static_cast<std::uint64_t>(psum_in[i - 1] + prod[i - 1]);
+        act_flips += flips(b[i], b[i - 1], 8);
+        psum_flips += flips(out, prev_out, adder_bits);
+        flip_ops += 1;
+      }
+    a.clear();
+    b.clear();
+    psum_in.clear();
+    prod.clear();
+    starts.clear();
+  };
+  constexpr std::size_t kBlockSegments = 4096;
   for (int s = 0; s < o.sample_segments; ++s) {
     const int g = pick(l.groups), k = pick(K), n = pick(N);
     const int k0 = (k / rows) * rows;  // first row of k's fold
@@ -124,24 +151,9 @@ PeDatapathEnergy sample_pe_datapath(const mapping::LayerWork& l, const std::stri
     }
     for (int t = first; t <= last; ++t) push(t, k, k0, w);
     count.push_back(static_cast<double>(last - first + 1));
+    if (starts.size() == kBlockSegments) price_block();
   }
-  starts.push_back(a.size());
-  std::vector<double> e_mul(count.size(), 0.0);
-  if (toggles) {
-    const auto netlist = lib.netlist(multiplier);
-    e_mul = rtl::segment_energies_fj(*netlist, rtl::toggle_weights_fj(*netlist, *tech), a.data(), b.data(), starts);
-  }
-  const std::vector<double> e_add =
-      rtl::AdderToggleSimulator(adder_bits, tech).segment_energies_fj(psum_in.data(), prod.data(), starts);
-  double act_flips = 0, psum_flips = 0, flip_ops = 0;
-  for (std::size_t s = 0; s + 1 < starts.size(); ++s)
-    for (std::size_t i = starts[s] + 1; i < starts[s + 1]; ++i) {
-      const auto out = static_cast<std::uint64_t>(psum_in[i] + prod[i]);
-      const auto prev_out = static_cast<std::uint64_t>(psum_in[i - 1] + prod[i - 1]);
-      act_flips += flips(b[i], b[i - 1], 8);
-      psum_flips += flips(out, prev_out, adder_bits);
-      flip_ops += 1;
-    }
+  if (!starts.empty()) price_block();
   PeDatapathEnergy r;
   r.multiply = ratio_estimate(e_mul, count);
   r.add = ratio_estimate(e_add, count);
