@@ -60,6 +60,16 @@ void same_size_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, 
   for (int x = right; x < W; ++x) pad_column(x);
 }
 
+// The output columns [lo, hi) whose tap (input column x0 + ox * sw) lies
+// inside an input row of width W; the same for every row of a tap.
+struct TapColumns {
+  int lo, hi;
+};
+inline TapColumns tap_columns(int x0, int sw, int W, int OW) {
+  const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
+  return {lo, std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1))};
+}
+
 // One output row's taps inside the input row: o[ox] = row[x0 + ox * S] for
 // ox in [lo, hi). A constant stride lets the compiler vectorise the gather.
 template <int S, typename T>
@@ -76,8 +86,7 @@ void general_row(const Layer& l, const T* plane, int ky, int kx, T pad_value, T*
   const int H = l.input_shape[1], W = l.input_shape[2];
   const int OH = l.output_shape[1], OW = l.output_shape[2];
   const int x0 = kx * l.dilation_w - l.pad_left, y0 = ky * l.dilation_h - l.pad_top, sw = l.stride_w;
-  const int lo = x0 >= 0 ? 0 : std::min(OW, (-x0 + sw - 1) / sw);
-  const int hi = std::max(lo, std::min(OW, W - x0 <= 0 ? 0 : (W - x0 - 1) / sw + 1));
+  const auto [lo, hi] = tap_columns(x0, sw, W, OW);
   std::fill(out, out + static_cast<std::int64_t>(OH) * OW, pad_value);
   if (hi == lo) return;
   for (int oy = 0; oy < OH; ++oy) {

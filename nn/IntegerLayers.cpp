@@ -81,10 +81,14 @@ void im2col_codes(const Layer& l, const std::uint8_t* in, std::int64_t plane_str
     im2col_strided(l, in, plane_stride, g, pad_code, xt, row_stride);
     return;
   }
-  kernels::TapRowArgs a{l.input_shape[1], l.input_shape[2], l.output_shape[1], OW, 0, l.stride_h, 0, l.stride_w, pad_code};
+  kernels::TapRowArgs a{l.input_shape[1], l.input_shape[2], l.output_shape[1], OW, 0, l.stride_h, 0, l.stride_w, 0, 0,
+                        pad_code};
   for_each_tap_row(l, in, plane_stride, g, xt, row_stride, [&](const std::uint8_t* plane, int ky, int kx, std::uint8_t* out) {
     a.y0 = ky * l.dilation_h - l.pad_top;
     a.x0 = kx * l.dilation_w - l.pad_left;
+    const TapColumns inside = tap_columns(a.x0, a.sw, a.W, OW);
+    a.lo = inside.lo;
+    a.hi = inside.hi;
     kernels::im2col_tap_row_avx512(a, plane, out);
   });
 }

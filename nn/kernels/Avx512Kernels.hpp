@@ -63,9 +63,10 @@ constexpr int kExactChannelBlock = 4;
 // One tap's row of a convolution's operand matrix (nn/Im2col.hpp), all
 // output rows: out[oy * OW + ox] = plane[iy * W + ix] with iy = oy * sh + y0,
 // ix = ox * sw + x0, or pad_code outside the H x W plane. Needs OW <= 64 and
-// (OW - 1) * sw < 64 (one register of input bytes per output row).
+// (OW - 1) * sw < 64 (one register of input bytes per output row). [lo, hi):
+// the columns whose ix lies inside the plane (nn::tap_columns).
 struct TapRowArgs {
-  int H, W, OH, OW, y0, sh, x0, sw;
+  int H, W, OH, OW, y0, sh, x0, sw, lo, hi;
   std::uint8_t pad_code;
 };
 void im2col_tap_row_avx512(const TapRowArgs& a, const std::uint8_t* plane, std::uint8_t* out);

@@ -6,7 +6,6 @@
 #include <immintrin.h>
 #endif
 
-#include <algorithm>
 #include <cstdint>
 
 #include "nn/kernels/Avx512Kernels.hpp"
@@ -14,10 +13,8 @@
 namespace alwann::nn::kernels {
 
 void im2col_tap_row_avx512(const TapRowArgs& a, const std::uint8_t* plane, std::uint8_t* out) {
-  // The columns whose tap lies inside the input, [lo, hi), and the bytes
-  // [first, first + span) of an input row they read.
-  const int lo = a.x0 >= 0 ? 0 : std::min(a.OW, (-a.x0 + a.sw - 1) / a.sw);
-  const int hi = std::max(lo, std::min(a.OW, a.W - a.x0 <= 0 ? 0 : (a.W - a.x0 - 1) / a.sw + 1));
+  // The bytes [first, first + span) of an input row that columns [lo, hi) read.
+  const int lo = a.lo, hi = a.hi;
   const __m512i pad = _mm512_set1_epi8(static_cast<char>(a.pad_code));
   const __mmask64 row_lanes = a.OW >= 64 ? ~__mmask64{0} : (__mmask64{1} << a.OW) - 1;
   if (hi == lo) {

@@ -122,33 +122,30 @@ static void check_against_formula(const Network& net, const QuantizedNetwork& q,
   }
 }
 
-TEST_CASE("approximate products come from the table, weight on port A", "[inference]") {
-  auto net = load_onnx(fixture("ops_all.onnx"));
+// In both schemes: quantise `net` on `calibration` random inputs, run one
+// random image with a random table (seed `table_seed`) on every layer and
+// check the layers with K >= min_k against the formula.
+static void check_network_against_formula(const NetworkPtr& net, int calibration, unsigned table_seed,
+                                          unsigned image_seed, int min_k = 0) {
   for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
     INFO(to_string(s));
-    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 32, 6));
-    auto table = random_table(s == Scheme::Int8Symmetric, 9);
+    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, calibration, 6));
+    auto table = random_table(s == Scheme::Int8Symmetric, table_seed);
     IntegerEngine e(q, uniform(*net, table));
     std::vector<Codes> act;
-    e.run(q->quantize_input(nn_test::random_inputs(*net, 1, 7)[0]), &act);
-    check_against_formula(*net, *q, e, *table, act);
+    e.run(q->quantize_input(nn_test::random_inputs(*net, 1, image_seed)[0]), &act);
+    check_against_formula(*net, *q, e, *table, act, min_k);
   }
+}
+
+TEST_CASE("approximate products come from the table, weight on port A", "[inference]") {
+  check_network_against_formula(load_onnx(fixture("ops_all.onnx")), 32, 9, 7);
 }
 
 TEST_CASE("long reductions (K > 257) of ResNet-8 follow the formula in both schemes", "[inference][resnet8]") {
   // The engine sums tf-uint8's activation cross term in 16-bit blocks of 257
   // rows; ResNet-8's 3x3 convolutions over 32 and 64 channels cross a block.
-  const std::string path = std::string(ALWANN_SOURCE_DIR) + "/models/resnet8.onnx";
-  auto net = load_onnx(path);
-  for (Scheme s : {Scheme::TfUint8, Scheme::Int8Symmetric}) {
-    INFO(to_string(s));
-    auto q = nn_test::quantize_fixture(net, s, nn_test::random_inputs(*net, 8, 6));
-    auto table = random_table(s == Scheme::Int8Symmetric, 4);
-    IntegerEngine e(q, uniform(*net, table));
-    std::vector<Codes> act;
-    e.run(q->quantize_input(nn_test::random_inputs(*net, 1, 8)[0]), &act);
-    check_against_formula(*net, *q, e, *table, act, 258);
-  }
+  check_network_against_formula(load_onnx(std::string(ALWANN_SOURCE_DIR) + "/models/resnet8.onnx"), 8, 4, 8, 258);
 }
 
 TEST_CASE("integer inference is identical for any thread count", "[inference]") {

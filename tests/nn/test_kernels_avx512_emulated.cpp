@@ -352,8 +352,10 @@ TEST_CASE("AVX-512 im2col tap rows equal the portable rows for strided convoluti
       for (int kx = 0; kx < l.kernel_w; ++kx) {
         std::vector<std::uint8_t> want(static_cast<std::size_t>(OH) * OW), got(want.size(), 0), real(want.size(), 0);
         alwann::nn::general_row(l, plane.data(), ky, kx, pad, want.data());
-        const alwann::nn::kernels::TapRowArgs a{H, W, OH, OW, ky * l.dilation_h - l.pad_top, l.stride_h,
-                                                kx * l.dilation_w - l.pad_left, l.stride_w, pad};
+        const int x0 = kx * l.dilation_w - l.pad_left;
+        const auto inside = alwann::nn::tap_columns(x0, l.stride_w, W, OW);
+        const alwann::nn::kernels::TapRowArgs a{H, W, OH, OW, ky * l.dilation_h - l.pad_top, l.stride_h, x0,
+                                                l.stride_w, inside.lo, inside.hi, pad};
         alwann::nn::kernels::im2col_tap_row_avx512_emulated(a, plane.data(), got.data());
         INFO("trial " << trial << " " << H << "x" << W << " k " << l.kernel_h << "x" << l.kernel_w << " s " << l.stride_h
                       << "," << l.stride_w << " tap " << ky << "," << kx);
