@@ -4,7 +4,8 @@
 //     energy) and accuracy on the search images, cold and with the caches;
 //   * a whole search (NSGA-II, memo + activation cache): evaluations per
 //     second, cache hit rate, wall time.
-// Usage: bench_search [images] [population] [generations] [threads]   (env REJECT_MARGIN=pp|off, MAX_LOSS=pp)
+// Usage: bench_search [images] [population] [generations] [threads]   (env REJECT_MARGIN=pp|off, MAX_LOSS=pp,
+//   KEEP_BATCH_ONLY=1: save only the frontiers the rest of a generation restarts from)
 #include <fmt/core.h>
 
 #include <time.h>
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
 
   // A whole search.
   SearchOracle oracle(model, acc, space, nn::Tune::Alwann, std::size_t{4096} << 20, threads);
-  oracle.set_keep_all(std::getenv("KEEP_ALL") != nullptr);
+  oracle.set_keep_all(std::getenv("KEEP_BATCH_ONLY") == nullptr);
   const CandidateResult exact = oracle.evaluate_exact();
   // MAX_LOSS=pp: the search's accuracy constraint, as `optimize --max-loss`.
   ObjectiveOptions oo;

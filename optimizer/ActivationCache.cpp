@@ -85,7 +85,8 @@ std::optional<ActivationCache::Outcome> ActivationCache::replay(const Record& r,
 }
 
 ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMultiplier>& multipliers,
-                                                   std::size_t max_wrong, const std::vector<int>* keep) {
+                                                   std::size_t max_wrong, const std::vector<int>* keep,
+                                                   bool keep_others) {
   const auto keys = prefix_keys(multipliers);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -98,30 +99,36 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
   }
   const nn::IntegerEngine engine(q_, multipliers);
   const int n_layers = static_cast<int>(q_->network().layers().size());
-  // The deepest saved cut of this candidate's prefix.
-  int start_cut = -1;
-  std::shared_ptr<const Frontier> restart;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++stats_.lookups;
-    for (int c = static_cast<int>(cuts_.size()) - 1; c >= 0 && budget_ > 0; --c) {
-      const auto it = index_.find({keys[static_cast<std::size_t>(c)], c});
-      if (it == index_.end()) continue;
-      lru_.splice(lru_.begin(), lru_, it->second);  // most recent first
-      start_cut = c;
-      restart = it->second->data;
-      break;
-    }
-    if (start_cut >= 0) ++stats_.hits;
-    const auto skipped = static_cast<std::uint64_t>(start_cut + 1);  // approximable layers before cuts_[start_cut]
-    stats_.layers_skipped += skipped;
-    stats_.layers_run += approx_.size() - skipped;
-  }
   const auto B = static_cast<std::size_t>(batch_);
   const std::size_t n_batches = (images_.size() + B - 1) / B;
-  const int first_new = start_cut + 1;
-  std::vector<Frontier> fresh(budget_ > 0 ? cuts_.size() - static_cast<std::size_t>(first_new) : 0,
-                              Frontier(n_batches));
+  const std::size_t n_cuts = budget_ > 0 ? cuts_.size() : 0;
+  // The saved frontiers of this candidate's prefixes, one per cut (null if
+  // none). Each covers the first batches its run reached (a run stopped
+  // early saves what it ran), so every batch restarts at the deepest cut
+  // that covers it.
+  std::vector<std::shared_ptr<const Frontier>> saved(n_cuts);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (std::size_t c = 0; c < n_cuts; ++c) {
+      const auto it = index_.find({keys[c], static_cast<int>(c)});
+      if (it == index_.end()) continue;
+      // Restarted from: most recent, and as good as a frontier saved hot.
+      lru_.splice(lru_.begin(), it->second->hot ? lru_ : cold_, it->second);
+      it->second->hot = true;
+      saved[c] = it->second->data;
+    }
+  }
+  auto start_of = [&](std::size_t b) {
+    for (std::size_t c = n_cuts; c-- > 0;)
+      if (saved[c] && saved[c]->size() > b) return static_cast<int>(c);
+    return -1;
+  };
+  auto hot = [&](std::size_t c) {
+    return !keep || std::find(keep->begin(), keep->end(), static_cast<int>(c) + 1) != keep->end();
+  };
+  auto wanted = [&](std::size_t c) { return c < n_cuts && (keep_others || hot(c)); };
+  std::vector<Frontier> fresh(n_cuts, Frontier(n_batches));  // [cut][batch], filled where computed
+  std::vector<int> starts(n_batches, -1);
   std::vector<std::size_t> right(n_batches, 0);
   std::vector<nn::IntegerEngine::BatchState> states(static_cast<std::size_t>(threads_));  // per worker, reused
   auto run_batch = [&](std::size_t b, int w) {
@@ -131,18 +138,18 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
     for (int i = 0; i < count; ++i) ptrs[static_cast<std::size_t>(i)] = &images_.codes[order_[first + static_cast<std::size_t>(i)]];
     nn::IntegerEngine::BatchState& st = states[static_cast<std::size_t>(w)];
     engine.start_batch(ptrs.data(), count, st);
+    const int start = starts[b] = start_of(b);
     int at = 0;
-    if (start_cut >= 0) {
-      const auto& f = frontier_[static_cast<std::size_t>(start_cut)];
-      for (std::size_t j = 0; j < f.size(); ++j) st.act[static_cast<std::size_t>(f[j])] = (*restart)[b][j];
-      at = cuts_[static_cast<std::size_t>(start_cut)];
+    if (start >= 0) {
+      const auto& f = frontier_[static_cast<std::size_t>(start)];
+      for (std::size_t j = 0; j < f.size(); ++j) st.act[static_cast<std::size_t>(f[j])] = (*saved[static_cast<std::size_t>(start)])[b][j];
+      at = cuts_[static_cast<std::size_t>(start)];
     }
-    for (std::size_t c = static_cast<std::size_t>(first_new); c < cuts_.size(); ++c) {
+    for (std::size_t c = static_cast<std::size_t>(start + 1); c < cuts_.size(); ++c) {
       engine.run_layers(st, at, cuts_[c]);
       at = cuts_[c];
-      if (fresh.empty() || (keep && std::find(keep->begin(), keep->end(), static_cast<int>(c) + 1) == keep->end())) continue;
-      auto& slot = fresh[c - static_cast<std::size_t>(first_new)][b];
-      for (int j : frontier_[c]) slot.push_back(st.act[static_cast<std::size_t>(j)]);
+      if (!wanted(c)) continue;
+      for (int j : frontier_[c]) fresh[c][b].push_back(st.act[static_cast<std::size_t>(j)]);
     }
     engine.run_layers(st, at, n_layers);
     for (int i = 0; i < count; ++i)
@@ -150,68 +157,90 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
   };
   Outcome out;
   Record record;
-  auto keep_record = [&] {  // the longest run of a configuration decides the most thresholds
-    auto& r = records_[keys.back()];
-    if (record.complete || record.checks.size() > r.checks.size()) r = std::move(record);
-  };
-  // Early-rejection checks after 2, 4, 8, 16, 24, ... batches (32, 64, 128,
-  // 256, 384, ... images): the hardest images come first, so a hopeless
-  // candidate is usually caught at the first checks. A fixed schedule, not
-  // one sized to the threads, keeps the decision independent of them.
+  // Early-rejection checks after every batch (16 images): the hardest
+  // images come first, so a hopeless candidate is caught after few. The
+  // batches run in chunks of one per thread, and the checks inside a chunk
+  // are made in order once it is done, as if each batch had run alone: the
+  // outcome never depends on the threads (a stop inside a chunk only wastes
+  // the chunk's later batches).
   std::size_t done = 0;
-  while (done < n_batches) {
-    const std::size_t chunk = done < 8 ? std::max<std::size_t>(2, done) : 8;
-    const std::size_t n = std::min(chunk, n_batches - done);
+  const auto per_chunk = static_cast<std::size_t>(threads_);
+  while (done < n_batches && !out.stopped) {
+    const std::size_t n = std::min(per_chunk, n_batches - done);
     nn::parallel_for(n, threads_, [&](std::size_t i, int w) { run_batch(done + i, w); });
-    done += n;
-    out.evaluated = std::min(images_.size(), done * B);
-    out.correct = 0;
-    for (std::size_t b = 0; b < done; ++b) out.correct += right[b];
-    record.checks.emplace_back(out.evaluated, out.correct);
-    if (out.evaluated - out.correct > max_wrong && done < n_batches) {
-      out.stopped = true;
-      std::lock_guard<std::mutex> lock(mutex_);
-      keep_record();
-      ++stats_.stopped;
-      stats_.images_run += out.evaluated;
-      stats_.images_requested += images_.size();
-      return out;  // partial frontiers are not stored
+    for (std::size_t b = done; b < done + n && !out.stopped; ++b) {
+      out.evaluated = std::min(images_.size(), (b + 1) * B);
+      out.correct += right[b];
+      record.checks.emplace_back(out.evaluated, out.correct);
+      out.stopped = out.evaluated - out.correct > max_wrong && b + 1 < n_batches;
     }
+    done += n;
+  }
+  record.complete = !out.stopped;
+  // Every kept cut's frontier over the batches run: computed here, or taken
+  // from the saved one where this run restarted at or past the cut. Stored
+  // when it reaches further than the saved one.
+  std::vector<std::pair<std::size_t, Frontier>> extended;
+  for (std::size_t c = 0; c < n_cuts; ++c) {
+    if (!wanted(c)) continue;
+    Frontier f;
+    for (std::size_t b = 0; b < done; ++b) {
+      if (static_cast<std::size_t>(starts[b] + 1) <= c) f.push_back(std::move(fresh[c][b]));
+      else if (saved[c] && saved[c]->size() > b) f.push_back((*saved[c])[b]);
+      else break;
+    }
+    if (f.size() > (saved[c] ? saved[c]->size() : 0)) extended.emplace_back(c, std::move(f));
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    record.complete = true;
-    keep_record();
-    stats_.images_run += out.evaluated;
+    auto& r = records_[keys.back()];  // the longest run of a configuration decides the most thresholds
+    if (record.complete || record.checks.size() > r.checks.size()) r = std::move(record);
+    ++stats_.lookups;
+    stats_.hits += starts[0] >= 0;
+    for (std::size_t b = 0; b < done; ++b) {
+      const auto skipped = static_cast<std::uint64_t>(starts[b] + 1);  // approximable layers before the restart
+      stats_.layers_skipped += skipped;
+      stats_.layers_run += approx_.size() - skipped;
+    }
+    stats_.stopped += out.stopped;
+    stats_.images_run += std::min(images_.size(), done * B);
     stats_.images_requested += images_.size();
   }
-  for (std::size_t i = 0; i < fresh.size(); ++i)
-    if (!fresh[i][0].empty())
-      insert(keys[static_cast<std::size_t>(first_new) + i], first_new + static_cast<int>(i), std::move(fresh[i]));
+  for (auto& [c, f] : extended) insert(keys[c], static_cast<int>(c), std::move(f), hot(c));
   return out;
 }
 
-void ActivationCache::insert(std::uint64_t key, int cut, Frontier data) {
+void ActivationCache::insert(std::uint64_t key, int cut, Frontier data, bool hot) {
   std::size_t bytes = 0;
   for (const auto& batch : data)
     for (const auto& t : batch) bytes += t.size();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (bytes > budget_ || index_.count({key, cut})) return;
-  while (stats_.bytes + bytes > budget_ && !lru_.empty()) {
-    stats_.bytes -= lru_.back().bytes;
-    index_.erase({lru_.back().key, lru_.back().cut});
-    lru_.pop_back();
+  if (bytes > budget_) return;
+  if (const auto it = index_.find({key, cut}); it != index_.end()) {
+    if (it->second->data->size() >= data.size()) return;  // another run reached as far
+    hot = hot || it->second->hot;
+    stats_.bytes -= it->second->bytes;
+    (it->second->hot ? lru_ : cold_).erase(it->second);
+    index_.erase(it);
+  }
+  // Cold frontiers go first; a cold frontier only takes the place of other cold ones.
+  while (stats_.bytes + bytes > budget_ && (!cold_.empty() || (hot && !lru_.empty()))) {
+    auto& from = cold_.empty() ? lru_ : cold_;
+    stats_.bytes -= from.back().bytes;
+    index_.erase({from.back().key, from.back().cut});
+    from.pop_back();
     ++stats_.evictions;
   }
-  lru_.push_front(Entry{key, cut, std::make_shared<const Frontier>(std::move(data)), bytes});
-  index_[{key, cut}] = lru_.begin();
+  if (stats_.bytes + bytes > budget_) return;
+  auto& to = hot ? lru_ : cold_;
+  index_[{key, cut}] = to.insert(to.begin(), Entry{key, cut, std::make_shared<const Frontier>(std::move(data)), bytes, hot});
   stats_.bytes += bytes;
 }
 
 CacheStats ActivationCache::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   CacheStats s = stats_;
-  s.entries = lru_.size();
+  s.entries = lru_.size() + cold_.size();
   return s;
 }
 

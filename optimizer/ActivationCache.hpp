@@ -7,7 +7,8 @@
 // outputs at the end of that prefix: the "frontier", the outputs of earlier
 // layers that later layers still read (for a ResNet, the main path and the
 // pending shortcut). Frontiers are kept per image batch in an LRU store with
-// a byte budget. Images run hardest first (ascending margin of the right
+// a byte budget; a run stopped early keeps the batches it ran, and a later
+// run restarts each batch at the deepest saved cut that covers it. Images run hardest first (ascending margin of the right
 // class under the exact network), so early rejection stops a hopeless
 // candidate after few images. Accuracy depends on nothing but the
 // multipliers of the approximable layers, so a configuration that repeats
@@ -31,7 +32,7 @@ namespace alwann::optimizer {
 struct CacheStats {
   std::uint64_t lookups = 0, hits = 0;        // one lookup per evaluation
   std::uint64_t stopped = 0;                  // evaluations stopped early
-  std::uint64_t layers_run = 0, layers_skipped = 0;  // approximable layers, summed over evaluations
+  std::uint64_t layers_run = 0, layers_skipped = 0;  // approximable layers, summed over the batches run
   std::uint64_t evictions = 0;
   std::uint64_t images_run = 0, images_requested = 0;  // summed over evaluations that ran: early rejection's saving
   std::uint64_t repeats = 0;  // evaluations answered from the record of the same per-layer multipliers
@@ -70,13 +71,17 @@ class ActivationCache {
     bool stopped = false;                    // more than max_wrong misclassified: stopped early
   };
   // Classifies the images under `multipliers` (per layer id, as IntegerEngine
-  // takes them). Images run in fixed chunks; once more than `max_wrong` are
-  // misclassified the run stops after that chunk (early rejection: the
-  // decision depends only on the chunk order, never on threads or timing).
+  // takes them). A check follows every batch of images; once more than
+  // `max_wrong` are misclassified the run stops there (early rejection: the
+  // decision depends only on the image order, never on threads or timing).
   // `keep`: the prefix lengths (in approximable layers, 1..L-1) whose
-  // frontiers are worth saving for later candidates; null = all of them.
+  // frontiers later candidates are known to restart from (null = all of
+  // them): saved as most recently used. With `keep_others`, the other
+  // prefixes' frontiers are saved too, as least recently used, so that a
+  // tight budget evicts them first.
   Outcome classify(const std::vector<nn::LayerMultiplier>& multipliers,
-                   std::size_t max_wrong = static_cast<std::size_t>(-1), const std::vector<int>* keep = nullptr);
+                   std::size_t max_wrong = static_cast<std::size_t>(-1), const std::vector<int>* keep = nullptr,
+                   bool keep_others = false);
   std::size_t correct(const std::vector<nn::LayerMultiplier>& multipliers) { return classify(multipliers).correct; }
   std::size_t images() const { return images_.size(); }
   CacheStats stats() const;
@@ -88,6 +93,7 @@ class ActivationCache {
     int cut = 0;  // index into cuts_
     std::shared_ptr<const Frontier> data;  // shared: a run keeps it alive past eviction
     std::size_t bytes = 0;
+    bool hot = true;  // in lru_; false: in cold_ (saved for no known later candidate, evicted first)
   };
   // The images run and classified right after each check of one run, in
   // order; complete when the run reached the last image.
@@ -99,7 +105,8 @@ class ActivationCache {
   static std::optional<Outcome> replay(const Record& r, std::size_t max_wrong);
   // Key of every cut's prefix, then (last entry) of all approximable layers.
   std::vector<std::uint64_t> prefix_keys(const std::vector<nn::LayerMultiplier>& m) const;
-  void insert(std::uint64_t key, int cut, Frontier data);
+  // `hot`: as most recently used, else as least recently used.
+  void insert(std::uint64_t key, int cut, Frontier data, bool hot);
 
   nn::QuantizedNetworkPtr q_;
   const nn::LabelledCodes& images_;
@@ -111,7 +118,7 @@ class ActivationCache {
   std::vector<int> cuts_;                   // cut c: run restarts at layer cuts_[c] (= approx_[c])
   std::vector<std::vector<int>> frontier_;  // per cut: earlier layers read at or after it
   mutable std::mutex mutex_;
-  std::list<Entry> lru_;                    // most recent first
+  std::list<Entry> lru_, cold_;             // hot and cold entries, most recent first
   std::map<std::pair<std::uint64_t, int>, std::list<Entry>::iterator> index_;
   std::map<std::uint64_t, Record> records_;  // by the key of all approximable layers' multipliers
   CacheStats stats_;

@@ -49,7 +49,7 @@ CandidateResult SearchOracle::evaluate_in(const SearchSpace& sp, const Candidate
     max_wrong = max_wrong_;
     if (reference_) max_wrong = std::min(max_wrong, dominated_after_wrong(*reference_, r, n));
   }
-  const auto o = cache_->classify(m, max_wrong, keep);
+  const auto o = cache_->classify(m, max_wrong, keep, keep_all_);
   // Stopped early (certainly infeasible or dominated): every image not run
   // counts as right, an upper bound.
   const std::size_t right = o.correct + (n - o.evaluated);
@@ -117,7 +117,7 @@ std::vector<CandidateResult> SearchOracle::evaluate_keeping(const std::vector<Ca
   sim::warm_multiply_energy(setups, sim::SimOptions{}, model_.energy_cache(), threads_);
   std::vector<CandidateResult> out;
   for (std::size_t k = 0; k < cands.size(); ++k)
-    out.push_back(evaluate_in(space_, cands[k], keep_all_ ? nullptr : &keep.at(k), &runs[k]));
+    out.push_back(evaluate_in(space_, cands[k], &keep.at(k), &runs[k]));
   return out;
 }
 

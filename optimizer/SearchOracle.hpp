@@ -69,8 +69,9 @@ class SearchOracle : public CandidateEvaluator {
   // Early rejection of dominated candidates: see DominanceRejection.hpp.
   void set_reference(const RejectionReference& reference) override { reference_ = reference; }
 
-  // Keep every frontier (cross-generation reuse) rather than only those the
-  // rest of the batch will restart from.
+  // Keep every frontier (the default: later generations restart from them
+  // too; the cache's byte budget bounds the memory, and those the rest of
+  // the batch restarts from are evicted last), or only those.
   void set_keep_all(bool all) { keep_all_ = all; }
 
   CacheStats cache_stats() const { return cache_->stats(); }
@@ -94,7 +95,7 @@ class SearchOracle : public CandidateEvaluator {
   std::unique_ptr<ActivationCache> cache_;
   std::size_t max_wrong_ = static_cast<std::size_t>(-1);
   std::optional<RejectionReference> reference_;
-  bool keep_all_ = false;
+  bool keep_all_ = true;
 };
 
 }  // namespace alwann::optimizer

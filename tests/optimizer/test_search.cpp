@@ -103,14 +103,21 @@ TEST_CASE("activation cache: cached evaluations equal the plain engine bit for b
       const std::vector<int> classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 1);
       std::size_t right = 0;
       for (std::size_t i = 0; i < classes.size(); ++i) right += static_cast<std::size_t>(classes[i]) == val.labels[i];
+      // Early rejection after 3 misclassified images, before or after the
+      // full run: a stopped run saves the batches it ran, so the full run
+      // after it restarts its first batches deeper than the rest.
+      auto early = [&] {
+        const auto o = cache.classify(lm, 3);
+        if (o.stopped) {
+          CHECK(o.evaluated - o.correct > 3);
+          CHECK(o.evaluated < val.size());
+        } else {
+          CHECK(o.correct == right);
+        }
+      };
+      if (trial % 3 == 0) early();
       CHECK(cache.correct(lm) == right);
-      const auto o = cache.classify(lm, 3);  // early rejection after 3 misclassified images
-      if (o.stopped) {
-        CHECK(o.evaluated - o.correct > 3);
-        CHECK(o.evaluated < val.size());
-      } else {
-        CHECK(o.correct == right);
-      }
+      if (trial % 3 != 0) early();
     }
     if (budget >= (std::size_t{256} << 20)) CHECK(cache.stats().hits > 0);
     if (budget == (std::size_t{1} << 20)) CHECK(cache.stats().bytes <= budget);
@@ -162,6 +169,87 @@ TEST_CASE("activation cache: a repeated configuration is answered from its recor
       CHECK(got.stopped == want.stopped);
     }
     CHECK(shared.stats().repeats >= thresholds.size() - 2);
+  }
+}
+
+TEST_CASE("activation cache: frontiers no later candidate is known to need never evict those it is",
+          "[optimizer]") {
+  auto& m = model();
+  const auto& val = m.prepared().validation();
+  const auto& net = m.network();
+  auto& lib = rtl::MultiplierLibrary::instance();
+  const auto names = multipliers();
+  const auto approx = net.approximable_layers();
+  auto config = [&](std::size_t all, std::size_t last) {
+    std::vector<nn::LayerMultiplier> lm(net.layers().size());
+    for (int id : approx) lm[static_cast<std::size_t>(id)].table = lib.table(names[all]);
+    lm[static_cast<std::size_t>(approx.back())].table = lib.table(names[last]);
+    return lm;
+  };
+  const auto a = config(1, 1), b = config(2, 2), c = config(3, 3), b2 = config(2, 4);
+  const std::vector<int> none;  // no later candidate known: every frontier cold
+  // The budget holds exactly one configuration's frontiers (all the same size).
+  ActivationCache sizing(m.prepared().quantized(), val, std::size_t{1} << 30, 1);
+  sizing.classify(a);
+  const std::size_t budget = sizing.stats().bytes;
+  REQUIRE(budget > 0);
+  ActivationCache cache(m.prepared().quantized(), val, budget, 1);
+  cache.classify(a, static_cast<std::size_t>(-1), &none, false);
+  CHECK(cache.stats().bytes == 0);  // cold frontiers not kept without keep_others
+  cache.classify(a, static_cast<std::size_t>(-1), &none, true);  // a's record is complete: answered, nothing run
+  CHECK(cache.stats().bytes == 0);
+  cache.classify(config(1, 5), static_cast<std::size_t>(-1), &none, true);  // runs; its frontiers fill the budget, cold
+  CHECK(cache.stats().bytes == budget);
+  cache.classify(b);  // hot: takes the place of the cold ones
+  const auto after_b = cache.stats();
+  CHECK(after_b.bytes == budget);
+  CHECK(after_b.evictions > 0);
+  cache.classify(c, static_cast<std::size_t>(-1), &none, true);  // cold: no room, and none taken from b
+  const auto after_c = cache.stats();
+  CHECK(after_c.bytes == budget);
+  CHECK(after_c.evictions == after_b.evictions);
+  cache.classify(b2);  // restarts every batch at b's deepest cut
+  const auto after_b2 = cache.stats();
+  const std::size_t batches = (val.size() + nn::IntegerEngine::kDefaultBatch - 1) / nn::IntegerEngine::kDefaultBatch;
+  CHECK(after_b2.hits == after_c.hits + 1);
+  CHECK(after_b2.layers_skipped - after_c.layers_skipped == (approx.size() - 1) * batches);
+}
+
+TEST_CASE("activation cache: a run stops at the first batch whose check fails - at any thread count",
+          "[optimizer]") {
+  // The checks follow every batch of 16 images (hardest first), whatever the
+  // threads run per chunk; the expected stop is worked out here from the
+  // engine's own classes.
+  auto& m = model();
+  const auto& val = m.prepared().validation();
+  auto& lib = rtl::MultiplierLibrary::instance();
+  const auto names = multipliers();
+  const auto order_of_images = hardest_first(m.prepared().quantized(), val, 2);
+  std::vector<nn::LayerMultiplier> lm(m.network().layers().size());
+  for (int id : m.network().approximable_layers()) lm[static_cast<std::size_t>(id)].table = lib.table(names[4]);
+  const auto classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 2);
+  const std::size_t B = nn::IntegerEngine::kDefaultBatch;
+  for (std::size_t max_wrong : {std::size_t{0}, std::size_t{2}, std::size_t{5}, std::size_t{9}, std::size_t{40}}) {
+    ActivationCache::Outcome want;
+    std::size_t wrong = 0;
+    for (std::size_t run = 1; run <= val.size(); ++run) {
+      const std::size_t i = order_of_images[run - 1];
+      wrong += classes[i] != static_cast<int>(val.labels[i]);
+      if (run % B != 0 && run != val.size()) continue;
+      want = {run - wrong, run, false};
+      if (wrong > max_wrong && run < val.size()) {
+        want.stopped = true;
+        break;
+      }
+    }
+    for (int threads : {1, 2, 3}) {
+      ActivationCache cache(m.prepared().quantized(), val, 0, threads);
+      const auto got = cache.classify(lm, max_wrong);
+      INFO("max_wrong " << max_wrong << " threads " << threads);
+      CHECK(got.correct == want.correct);
+      CHECK(got.evaluated == want.evaluated);
+      CHECK(got.stopped == want.stopped);
+    }
   }
 }
 
@@ -277,7 +365,8 @@ TEST_CASE("dominance rejection: the limit follows the front point with no more e
 
 TEST_CASE("dominance rejection: deterministic at 1 and 2 threads - every stopped candidate is dominated",
           "[optimizer]") {
-  // 384 search images: three rejection chunks, so candidates can stop early.
+  // 384 search images (24 checks), and the default margin 0: the
+  // strictest case, a stopped candidate's error just above the reference's.
   static sim::ModelSimulation big = resnet8(16, 384);
   auto run = [&](int threads, std::size_t* stopped) {
     const SearchSpace space(accelerator(), big.work(), multipliers());
@@ -289,7 +378,7 @@ TEST_CASE("dominance rejection: deterministic at 1 and 2 threads - every stopped
     o.population = 8;
     o.generations = 3;
     o.seed = 3;
-    o.reject_margin_pp = 0.5;
+    o.reject_margin_pp = 0.0;
     Search s(fn, memo, o);
     s.run({});
     std::map<std::string, std::string> out;
