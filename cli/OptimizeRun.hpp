@@ -17,7 +17,7 @@ struct OptimizeArgs {
   // unconstrained search's evaluations went to configurations losing more
   // than 10 pp (the low-energy end of the front).
   std::optional<double> max_loss = 5.0;
-  double reject_margin = 1.0;  // pp; see optimizer/DominanceRejection.hpp
+  double reject_margin = 0.0;  // pp; see optimizer/DominanceRejection.hpp
   std::optional<std::int64_t> max_cycles;
   std::uint64_t seed = 1;
   std::int64_t cache_mb = default_cache_mb();
