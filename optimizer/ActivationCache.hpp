@@ -8,9 +8,9 @@
 // layers that later layers still read (for a ResNet, the main path and the
 // pending shortcut). Frontiers are kept per image batch in an LRU store with
 // a byte budget; a run stopped early keeps the batches it ran, and a later
-// run restarts each batch at the deepest saved cut that covers it. Images run hardest first (ascending margin of the right
-// class under the exact network), so early rejection stops a hopeless
-// candidate after few images. Accuracy depends on nothing but the
+// run restarts each batch at the deepest saved cut that covers it. Images
+// run hardest first (ascending margin of the right class under the exact
+// network), so early rejection stops a hopeless candidate after few images. Accuracy depends on nothing but the
 // multipliers of the approximable layers, so a configuration that repeats
 // another's (other tiles or units carrying the same multipliers for every
 // layer) is answered from that run's counts at each early-rejection check,
@@ -77,8 +77,8 @@ class ActivationCache {
   // `keep`: the prefix lengths (in approximable layers, 1..L-1) whose
   // frontiers later candidates are known to restart from (null = all of
   // them): saved as most recently used. With `keep_others`, the other
-  // prefixes' frontiers are saved too, as least recently used, so that a
-  // tight budget evicts them first.
+  // prefixes' frontiers are saved too, in a cold segment that a tight
+  // budget evicts first and that never displaces the others.
   Outcome classify(const std::vector<nn::LayerMultiplier>& multipliers,
                    std::size_t max_wrong = static_cast<std::size_t>(-1), const std::vector<int>* keep = nullptr,
                    bool keep_others = false);
