@@ -196,7 +196,7 @@ ActivationCache::Outcome ActivationCache::classify(const std::vector<nn::LayerMu
     auto& r = records_[keys.back()];  // the longest run of a configuration decides the most thresholds
     if (record.complete || record.checks.size() > r.checks.size()) r = std::move(record);
     ++stats_.lookups;
-    stats_.hits += starts[0] >= 0;
+    stats_.hits += !starts.empty() && starts[0] >= 0;
     for (std::size_t b = 0; b < done; ++b) {
       const auto skipped = static_cast<std::uint64_t>(starts[b] + 1);  // approximable layers before the restart
       stats_.layers_skipped += skipped;

@@ -43,6 +43,32 @@ std::vector<std::string> multipliers() {
   return {"mul8u_exact", "mul8u_trunc2", "mul8u_vct5", "mul8u_vct7", "mul8u_vct9", "mul8u_trunc8"};
 }
 
+// Every approximable layer of model() on multipliers()[all], the last one on multipliers()[last].
+std::vector<nn::LayerMultiplier> uniform_config(std::size_t all, std::size_t last) {
+  const auto& net = model().network();
+  const auto names = multipliers();
+  auto& lib = rtl::MultiplierLibrary::instance();
+  std::vector<nn::LayerMultiplier> lm(net.layers().size());
+  for (int id : net.approximable_layers()) lm[static_cast<std::size_t>(id)].table = lib.table(names[all]);
+  lm[static_cast<std::size_t>(net.approximable_layers().back())].table = lib.table(names[last]);
+  return lm;
+}
+
+// (images run, misclassified) under `lm` at every batch boundary of the
+// hardest-first order of model()'s search images: where the cache's checks fall.
+std::vector<std::pair<std::size_t, std::size_t>> counts_at_checks(const std::vector<nn::LayerMultiplier>& lm) {
+  auto& m = model();
+  const auto& val = m.prepared().validation();
+  const auto classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 2);
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t wrong = 0, run = 0;
+  for (std::size_t i : hardest_first(m.prepared().quantized(), val, 2)) {
+    wrong += classes[i] != static_cast<int>(val.labels[i]);
+    if (++run % nn::IntegerEngine::kDefaultBatch == 0 || run == val.size()) out.emplace_back(run, wrong);
+  }
+  return out;
+}
+
 struct Run {
   std::vector<std::vector<double>> population;
   std::map<std::string, std::string> memo;  // key -> result JSON
@@ -135,7 +161,6 @@ TEST_CASE("activation cache: a repeated configuration is answered from its recor
   const auto& net = m.network();
   auto& lib = rtl::MultiplierLibrary::instance();
   const auto names = multipliers();
-  const auto order_of_images = hardest_first(m.prepared().quantized(), val, 2);
   std::mt19937 rng(9);
   for (int config = 0; config < 3; ++config) {
     std::vector<nn::LayerMultiplier> lm(net.layers().size());
@@ -147,14 +172,8 @@ TEST_CASE("activation cache: a repeated configuration is answered from its recor
     // The misclassification count at every batch boundary a check can fall
     // on (images run hardest first), and one either side: the thresholds
     // where a stop starts or ends.
-    const auto classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 2);
     std::set<std::size_t> ts = {static_cast<std::size_t>(-1)};
-    std::size_t wrong = 0, run = 0;
-    for (std::size_t i : order_of_images) {
-      wrong += classes[i] != static_cast<int>(val.labels[i]);
-      if (++run % nn::IntegerEngine::kDefaultBatch == 0 || run == val.size())
-        ts.insert({wrong, wrong + 1, wrong > 0 ? wrong - 1 : 0});
-    }
+    for (const auto& [run, wrong] : counts_at_checks(lm)) ts.insert({wrong, wrong + 1, wrong > 0 ? wrong - 1 : 0});
     const std::vector<std::size_t> thresholds(ts.begin(), ts.end());
     ActivationCache shared(m.prepared().quantized(), val, std::size_t{64} << 20, 2);
     shared.classify(lm, config == 0 ? 0 : config == 1 ? 3 : static_cast<std::size_t>(-1));  // the first record
@@ -176,17 +195,8 @@ TEST_CASE("activation cache: frontiers no later candidate is known to need never
           "[optimizer]") {
   auto& m = model();
   const auto& val = m.prepared().validation();
-  const auto& net = m.network();
-  auto& lib = rtl::MultiplierLibrary::instance();
-  const auto names = multipliers();
-  const auto approx = net.approximable_layers();
-  auto config = [&](std::size_t all, std::size_t last) {
-    std::vector<nn::LayerMultiplier> lm(net.layers().size());
-    for (int id : approx) lm[static_cast<std::size_t>(id)].table = lib.table(names[all]);
-    lm[static_cast<std::size_t>(approx.back())].table = lib.table(names[last]);
-    return lm;
-  };
-  const auto a = config(1, 1), b = config(2, 2), c = config(3, 3), b2 = config(2, 4);
+  const auto approx = m.network().approximable_layers();
+  const auto a = uniform_config(1, 1), b = uniform_config(2, 2), c = uniform_config(3, 3), b2 = uniform_config(2, 4);
   const std::vector<int> none;  // no later candidate known: every frontier cold
   // The budget holds exactly one configuration's frontiers (all the same size).
   ActivationCache sizing(m.prepared().quantized(), val, std::size_t{1} << 30, 1);
@@ -198,7 +208,7 @@ TEST_CASE("activation cache: frontiers no later candidate is known to need never
   CHECK(cache.stats().bytes == 0);  // cold frontiers not kept without keep_others
   cache.classify(a, static_cast<std::size_t>(-1), &none, true);  // a's record is complete: answered, nothing run
   CHECK(cache.stats().bytes == 0);
-  cache.classify(config(1, 5), static_cast<std::size_t>(-1), &none, true);  // runs; its frontiers fill the budget, cold
+  cache.classify(uniform_config(1, 5), static_cast<std::size_t>(-1), &none, true);  // runs; its frontiers fill the budget, cold
   CHECK(cache.stats().bytes == budget);
   cache.classify(b);  // hot: takes the place of the cold ones
   const auto after_b = cache.stats();
@@ -222,20 +232,11 @@ TEST_CASE("activation cache: a run stops at the first batch whose check fails - 
   // engine's own classes.
   auto& m = model();
   const auto& val = m.prepared().validation();
-  auto& lib = rtl::MultiplierLibrary::instance();
-  const auto names = multipliers();
-  const auto order_of_images = hardest_first(m.prepared().quantized(), val, 2);
-  std::vector<nn::LayerMultiplier> lm(m.network().layers().size());
-  for (int id : m.network().approximable_layers()) lm[static_cast<std::size_t>(id)].table = lib.table(names[4]);
-  const auto classes = nn::IntegerEngine(m.prepared().quantized(), lm).classify(val.codes, 2);
-  const std::size_t B = nn::IntegerEngine::kDefaultBatch;
+  const auto lm = uniform_config(4, 4);
+  const auto checks = counts_at_checks(lm);
   for (std::size_t max_wrong : {std::size_t{0}, std::size_t{2}, std::size_t{5}, std::size_t{9}, std::size_t{40}}) {
     ActivationCache::Outcome want;
-    std::size_t wrong = 0;
-    for (std::size_t run = 1; run <= val.size(); ++run) {
-      const std::size_t i = order_of_images[run - 1];
-      wrong += classes[i] != static_cast<int>(val.labels[i]);
-      if (run % B != 0 && run != val.size()) continue;
+    for (const auto& [run, wrong] : checks) {
       want = {run - wrong, run, false};
       if (wrong > max_wrong && run < val.size()) {
         want.stopped = true;
